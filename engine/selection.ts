@@ -1,0 +1,92 @@
+/**
+ * The selection language, as Dagster users know it:
+ *   `a`        the asset a            `a,b`   both
+ *   `+a`       a and its parents      `a+`    a and its children   (`++a`: two levels, …)
+ *   `*a`       a and all ancestors    `a*`    a and all descendants
+ *   `key:gl*b` assets whose key matches the glob
+ * Partition expressions: `2024.02` (every secondary key of that primary, or the primary partition
+ * itself), `2024.02:9/560/624`, and globs on either side (`2024.02:10/*`, `*`).
+ */
+import { Either } from "effect"
+import type { AssetGraph } from "./graph.ts"
+import { ancestors, descendants } from "./graph.ts"
+import { SelectionError } from "./errors.ts"
+import type { AssetKey, PartitionKey } from "./keys.ts"
+
+const TERM = /^(\*|\++)?([a-z0-9_*?:]+?)(\*|\++)?$/
+
+export const globToRegExp = (glob: string): RegExp =>
+  new RegExp(
+    "^" +
+      glob
+        .split("")
+        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
+        .join("") +
+      "$"
+  )
+
+const matchTerm = (g: AssetGraph, body: string, expr: string): Either.Either<AssetKey[], SelectionError> => {
+  if (body.startsWith("key:")) {
+    const re = globToRegExp(body.slice(4))
+    const hits = [...g.byKey.keys()].filter((k) => re.test(k))
+    return hits.length > 0
+      ? Either.right(hits)
+      : Either.left(new SelectionError({ expression: expr, message: `no asset key matches '${body}'` }))
+  }
+  const k = body as AssetKey
+  return g.byKey.has(k)
+    ? Either.right([k])
+    : Either.left(new SelectionError({
+        expression: expr,
+        message: `unknown asset '${body}'; known: ${[...g.byKey.keys()].join(", ")}`
+      }))
+}
+
+const depthOf = (op: string | undefined): number =>
+  op === undefined ? 0 : op === "*" ? Infinity : op.length
+
+/** Resolves a selection to asset keys, in the graph's topological order. */
+export const parseSelection = (g: AssetGraph, expr: string): Either.Either<AssetKey[], SelectionError> => {
+  const picked = new Set<AssetKey>()
+  const terms = expr.split(",").map((t) => t.trim()).filter((t) => t.length > 0)
+  if (terms.length === 0) {
+    return Either.left(new SelectionError({ expression: expr, message: "empty selection" }))
+  }
+  for (const term of terms) {
+    const m = TERM.exec(term)
+    if (m === null || (m[3] === "*" && m[2].endsWith("*") && !m[2].startsWith("key:"))) {
+      return Either.left(new SelectionError({ expression: expr, message: `cannot parse '${term}'` }))
+    }
+    const [, pre, rawBody, post] = m
+    // `key:a*` is a glob, not "a and descendants": a trailing * belongs to the glob.
+    const isGlob = rawBody.startsWith("key:")
+    const body = isGlob && post === "*" ? rawBody + "*" : rawBody
+    const hits = matchTerm(g, body, expr)
+    if (Either.isLeft(hits)) return hits
+    for (const k of hits.right) {
+      picked.add(k)
+      for (const a of ancestors(g, k, depthOf(pre))) picked.add(a)
+      if (!(isGlob && post === "*")) for (const d of descendants(g, k, depthOf(post))) picked.add(d)
+    }
+  }
+  return Either.right(g.order.map((a) => a.key).filter((k) => picked.has(k)))
+}
+
+export interface PartitionFilter {
+  readonly text: string
+  readonly matches: (p: PartitionKey) => boolean
+}
+
+/** `P` selects the primary partition P and every P:S; `P:S` with globs selects exactly those. */
+export const parsePartitionFilter = (text: string | undefined): PartitionFilter => {
+  if (text === undefined || text === "" || text === "*") return { text: "*", matches: () => true }
+  const parts = text.split(",").map((t) => t.trim()).filter((t) => t.length > 0)
+  const tests = parts.map((t) => {
+    const i = t.indexOf(":")
+    const prim = globToRegExp(i < 0 ? t : t.slice(0, i))
+    const sec = i < 0 ? null : globToRegExp(t.slice(i + 1))
+    return (p: PartitionKey) =>
+      prim.test(p.primary) && (sec === null || (p.secondary !== null && sec.test(p.secondary)))
+  })
+  return { text, matches: (p) => tests.some((f) => f(p)) }
+}
