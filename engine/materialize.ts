@@ -16,7 +16,9 @@ import { ancestors } from "./graph.ts"
 import { formatPartition, nodeId, parsePartition, type AssetKey, type PartitionKey } from "./keys.ts"
 import type { Reporter } from "./progress.ts"
 import { parsePartitionFilter, parseSelection } from "./selection.ts"
-import { dataVersionOf, partitionsOf, upstreamOf, type PartitionStatus } from "./staleness.ts"
+import {
+  checkHashOf, dataVersionOf, inputHashOf, partitionsOf, upstreamOf, type PartitionStatus
+} from "./staleness.ts"
 import { loadSnapshot, type StatusSnapshot } from "./status.ts"
 import { RunStorage, type MaterializationRecord } from "./storage.ts"
 
@@ -81,8 +83,8 @@ export const materialize = (defs: AnyDefinitions, graph: AssetGraph, opts: Mater
     for (const asset of plannedAssets(graph, selected, opts.upstream ?? true)) {
       const snap = yield* loadSnapshot(defs, graph, { observe: true })
       const parts = partitionsOf(asset, snap.primaryKeys, snap.latest).filter(wanted(filter.matches))
-      const todo = parts.map((p) => snap.statuses.get(nodeId(asset.key, p))!)
-        .filter((st) => st.status !== "FRESH")
+      const byLabel = snap.statuses.get(asset.key)!
+      const todo = parts.map((p) => byLabel.get(formatPartition(p))!).filter((st) => st.status !== "FRESH")
       skipped += parts.length - todo.length
       opts.reporter.asset(asset.key, todo.length, parts.length - todo.length)
       const partsByAsset = new Map(graph.order.map((a) =>
@@ -180,11 +182,13 @@ const runPartition = (
         const result = yield* asset.materialize({ asset: asset.key, partition: st.partition,
           config: cfg.value, runId, inputs, outputDir })
         const sources = [...(result.sources ?? [])].sort((a, b) => (a.path < b.path ? -1 : 1))
-        const dataVersion = dataVersionOf(asset.codeVersion, cfg.hash, st.inputHash, sources)
+        const inputHash = inputHashOf(st.inputs)
+        const dataVersion = dataVersionOf(asset.codeVersion, cfg.hash, inputHash, sources)
         const files = yield* store.commitDir(outputDir, asset.key, st.partition, dataVersion)
         const durationMs = performance.now() - started
         yield* storage.commit({ id: randomUUID(), runId, asset: asset.key, partition: label, dataVersion,
-          codeVersion: asset.codeVersion, configHash: cfg.hash, config: cfg.value, inputHash: st.inputHash,
+          codeVersion: asset.codeVersion, configHash: cfg.hash, config: cfg.value, inputHash,
+          checkHash: checkHashOf(asset.codeVersion, cfg.hash, st.inputs),
           files, sources, slices: result.slices ?? null,
           metadata: { ...(result.metadata ?? {}), ...(result.counts ? { counts: result.counts } : {}) },
           durationMs, createdAt: new Date().toISOString() }, st.inputs)

@@ -1,20 +1,22 @@
 /**
  * Data versions and staleness, with every cause.
  *
- * data version(P) = sha256(code version, configuration hash, input hash[, source sha256s])
- * input hash(P)   = sha256 of the sorted (upstream asset, upstream partition, data version) it read
+ *   inputs(P)        = the (upstream asset, upstream partition, data version) P reads, sorted
+ *   check(P)         = sha256(code version, configuration hash, inputs(P))
+ *   data version(P)  = sha256(code version, configuration hash, sha256(inputs(P))[, source sha256s])
  *
- * The check reads every latest materialization once (columnar), then walks assets in topological
- * order. A partition is FRESH only if its code version, configuration hash and input hash equal the
- * recorded ones, its sources are unchanged, and no upstream partition is STALE or MISSING. Recorded
- * inputs are fetched only for partitions whose input hash differs, to name the changed upstream.
- * Cost: O(partitions × upstream partitions) hashing, no per-partition query.
+ * Pass 1 (`computeStatuses`) reads only each latest record's data version and check hash. A
+ * partition is FRESH when its current check equals the recorded one, its sources are unchanged and
+ * no upstream partition is STALE or MISSING: one sha256 per partition, no query per partition.
+ * Pass 2 (`explainStale`) names the causes of the STALE ones from their recorded code version,
+ * configuration hash and inputs, fetched in batches for those partitions only.
  */
+import { hash as oneShotHash } from "node:crypto"
 import type { AnyAsset, Observation, SourceFile } from "./asset.ts"
 import type { AssetGraph } from "./graph.ts"
 import { hashParts } from "./hash.ts"
-import { formatPartition, nodeId, partitionKey, type AssetKey, type PartitionKey } from "./keys.ts"
-import type { InputRecord, LatestEntry, LatestIndex } from "./storage.ts"
+import { formatPartition, partitionKey, type AssetKey, type PartitionKey } from "./keys.ts"
+import type { InputRecord, LatestDetail, LatestEntry, LatestIndex } from "./storage.ts"
 
 export type Status = "FRESH" | "STALE" | "MISSING"
 
@@ -34,23 +36,24 @@ export type StaleCause =
 export interface PartitionStatus {
   readonly asset: AssetKey
   readonly partition: PartitionKey
+  readonly label: string
   readonly status: Status
   readonly causes: StaleCause[]
   /** The recorded data version, or null when MISSING. */
   readonly dataVersion: string | null
   /** The inputs this partition would read now. */
   readonly inputs: ReadonlyArray<InputRecord>
-  readonly inputHash: string
-  readonly materializationId: string | null
+  /** The check that pass 1 could not explain from what it read: details must be fetched. */
+  readonly unexplained: boolean
 }
 
 export interface StatusInputs {
   readonly graph: AssetGraph
   readonly latest: LatestIndex
   readonly primaryKeys: ReadonlyArray<string>
-  /** Configuration hash per asset and primary key. */
+  /** Configuration hash per asset and primary key; `invalid:<message>` when it does not decode. */
   readonly configHash: (asset: AssetKey, primary: string) => string
-  /** Current sources of source-asset partitions, by `nodeId`. */
+  /** Current sources of source-asset partitions, by asset then partition label. */
   readonly observations: ReadonlyMap<string, Observation | { readonly error: string }>
 }
 
@@ -70,6 +73,8 @@ export const describeCause = (c: StaleCause): string => {
   }
 }
 
+export const observationKey = (asset: AssetKey, label: string) => `${asset}\u0000${label}`
+
 /** Partitions of an asset that exist now. Dynamic ones come from the slices of `from`. */
 export const partitionsOf = (
   asset: AnyAsset,
@@ -86,28 +91,45 @@ export const partitionsOf = (
   return out
 }
 
-/** The upstream partitions one partition reads, with the data version it would see now. */
+export interface UpstreamRef {
+  readonly asset: AssetKey
+  readonly partition: PartitionKey
+  readonly label: string
+  readonly slice: string | null
+}
+
+/** The upstream partitions one partition reads. */
 export const upstreamOf = (
   asset: AnyAsset,
   p: PartitionKey,
   partitionsByAsset: ReadonlyMap<AssetKey, ReadonlyArray<PartitionKey>>
-): Array<{ asset: AssetKey; partition: PartitionKey; slice: string | null }> => {
-  const out: Array<{ asset: AssetKey; partition: PartitionKey; slice: string | null }> = []
+): UpstreamRef[] => {
+  const out: UpstreamRef[] = []
   for (const d of asset.deps) {
-    if (d.mapping.kind === "identity") out.push({ asset: d.asset, partition: p, slice: null })
-    else if (d.mapping.kind === "primaryOf") {
-      out.push({ asset: d.asset, partition: partitionKey(p.primary), slice: p.secondary })
+    if (d.mapping.kind === "identity") {
+      out.push({ asset: d.asset, partition: p, label: formatPartition(p), slice: null })
+    } else if (d.mapping.kind === "primaryOf") {
+      out.push({ asset: d.asset, partition: partitionKey(p.primary), label: p.primary, slice: p.secondary })
     } else {
       for (const u of partitionsByAsset.get(d.asset) ?? []) {
-        if (u.primary === p.primary) out.push({ asset: d.asset, partition: u, slice: null })
+        if (u.primary === p.primary) out.push({ asset: d.asset, partition: u, label: formatPartition(u), slice: null })
       }
     }
   }
   return out
 }
 
+const canonicalInputs = (inputs: ReadonlyArray<InputRecord>): string => {
+  const parts = inputs.map((i) => `${i.asset}\u0000${i.partition}\u0000${i.dataVersion}`)
+  if (parts.length > 1) parts.sort()
+  return parts.join("\n")
+}
+
 export const inputHashOf = (inputs: ReadonlyArray<InputRecord>): string =>
-  hashParts(inputs.map((i) => `${i.asset}\u0000${i.partition}\u0000${i.dataVersion}`).sort())
+  oneShotHash("sha256", canonicalInputs(inputs))
+
+export const checkHashOf = (codeVersion: string, configHash: string, inputs: ReadonlyArray<InputRecord>) =>
+  oneShotHash("sha256", `${codeVersion}\u0000${configHash}\u0000${canonicalInputs(inputs)}`)
 
 export const dataVersionOf = (
   codeVersion: string,
@@ -131,97 +153,141 @@ const sourceCauses = (recorded: ReadonlyArray<SourceFile>, now: ReadonlyArray<So
   return causes
 }
 
-const currentInputs = (
-  asset: AnyAsset,
-  p: PartitionKey,
-  s: StatusInputs,
-  partitionsByAsset: ReadonlyMap<AssetKey, ReadonlyArray<PartitionKey>>,
-  statuses: ReadonlyMap<string, PartitionStatus>,
-  causes: StaleCause[]
-): InputRecord[] => {
-  const inputs: InputRecord[] = []
-  for (const u of upstreamOf(asset, p, partitionsByAsset)) {
-    const up = statuses.get(nodeId(u.asset, u.partition))
-    const label = nodeId(u.asset, u.partition)
-    if (up !== undefined && up.status !== "FRESH") {
-      causes.push({ kind: "upstream_stale", upstream: label, upstreamStatus: up.status })
-    }
-    const rec: LatestEntry | undefined = s.latest.get(u.asset, formatPartition(u.partition))
-    if (rec === undefined) continue
-    const dv = u.slice !== null && rec.slices !== null ? rec.slices[u.slice] : rec.dataVersion
-    if (dv === undefined) {
-      causes.push({ kind: "upstream_stale", upstream: `${label}[${u.slice}]`, upstreamStatus: "MISSING" })
-      continue
-    }
-    inputs.push({ asset: u.asset, partition: formatPartition(u.partition), dataVersion: dv })
-  }
-  return inputs
+type StatusTable = Map<AssetKey, Map<string, PartitionStatus>>
+
+const NO_CAUSES: StaleCause[] = []
+Object.freeze(NO_CAUSES)
+
+/** One dependency with its lookups resolved once per asset rather than once per partition. */
+interface ResolvedDep {
+  readonly asset: AssetKey
+  readonly kind: "identity" | "primaryOf" | "allSecondary"
+  readonly statuses: ReadonlyMap<string, PartitionStatus>
+  readonly latest: ReadonlyMap<string, LatestEntry>
+  /** allSecondary only: upstream labels per primary key. */
+  readonly byPrimary: ReadonlyMap<string, ReadonlyArray<string>>
 }
 
-/** Pass 1: every partition's status; causes that need recorded inputs are filled by `explain`. */
-export const computeStatuses = (s: StatusInputs): Map<string, PartitionStatus> => {
-  const statuses = new Map<string, PartitionStatus>()
-  const partitionsByAsset = new Map<AssetKey, PartitionKey[]>()
+const resolveDeps = (asset: AnyAsset, s: StatusInputs, table: StatusTable): ResolvedDep[] =>
+  asset.deps.map((d) => {
+    const statuses = table.get(d.asset) ?? new Map<string, PartitionStatus>()
+    const byPrimary = new Map<string, string[]>()
+    if (d.mapping.kind === "allSecondary") {
+      for (const st of statuses.values()) {
+        const list = byPrimary.get(st.partition.primary)
+        if (list === undefined) byPrimary.set(st.partition.primary, [st.label])
+        else list.push(st.label)
+      }
+    }
+    return { asset: d.asset, kind: d.mapping.kind, statuses, latest: s.latest.forAsset(d.asset), byPrimary }
+  })
+
+/** Appends one upstream's current input; returns the causes array (allocated on first cause). */
+const addInput = (
+  dep: ResolvedDep, label: string, slice: string | null, inputs: InputRecord[], causes: StaleCause[]
+): StaleCause[] => {
+  const up = dep.statuses.get(label)
+  if (up !== undefined && up.status !== "FRESH") {
+    if (causes === NO_CAUSES) causes = []
+    causes.push({ kind: "upstream_stale", upstream: `${dep.asset}@${label}`, upstreamStatus: up.status })
+  }
+  const rec = dep.latest.get(label)
+  if (rec === undefined) return causes
+  const dv = slice !== null && rec.slices !== null ? rec.slices[slice] : rec.dataVersion
+  if (dv === undefined) {
+    if (causes === NO_CAUSES) causes = []
+    causes.push({ kind: "upstream_stale", upstream: `${dep.asset}@${label}[${slice}]`, upstreamStatus: "MISSING" })
+    return causes
+  }
+  inputs.push({ asset: dep.asset, partition: label, dataVersion: dv })
+  return causes
+}
+
+const ownCauses = (
+  s: StatusInputs, asset: AnyAsset, label: string, configHash: string, rec: LatestEntry, causes: StaleCause[]
+): StaleCause[] => {
+  const extra: StaleCause[] = []
+  if (configHash.startsWith("invalid:")) extra.push({ kind: "config_invalid", message: configHash.slice(8) })
+  if (asset.observe !== undefined) {
+    const obs = s.observations.get(observationKey(asset.key, label))
+    if (obs !== undefined && "error" in obs) extra.push({ kind: "source_unreadable", message: obs.error })
+    else if (obs !== undefined) extra.push(...sourceCauses(rec.sources ?? [], obs.sources))
+  }
+  return extra.length === 0 ? causes : [...causes, ...extra]
+}
+
+/**
+ * Pass 1: every partition's status from the latest index alone. Hot loop: per partition one
+ * check hash and one small inputs array; causes are allocated only when there are some.
+ */
+export const computeStatuses = (s: StatusInputs): StatusTable => {
+  const table: StatusTable = new Map()
   for (const asset of s.graph.order) {
     const parts = partitionsOf(asset, s.primaryKeys, s.latest)
-    partitionsByAsset.set(asset.key, parts)
+    const deps = resolveDeps(asset, s, table)
+    const own = s.latest.forAsset(asset.key)
+    const byLabel = new Map<string, PartitionStatus>()
+    table.set(asset.key, byLabel)
+    let configPrimary = ""
+    let ch = ""
     for (const p of parts) {
-      const causes: StaleCause[] = []
-      const inputs = currentInputs(asset, p, s, partitionsByAsset, statuses, causes)
-      const inputHash = inputHashOf(inputs)
-      const rec = s.latest.get(asset.key, formatPartition(p))
-      const id = nodeId(asset.key, p)
+      const label = p.secondary === null ? p.primary : `${p.primary}:${p.secondary}`
+      let causes = NO_CAUSES
+      const inputs: InputRecord[] = []
+      for (const dep of deps) {
+        if (dep.kind === "identity") causes = addInput(dep, label, null, inputs, causes)
+        else if (dep.kind === "primaryOf") causes = addInput(dep, p.primary, p.secondary, inputs, causes)
+        else for (const u of dep.byPrimary.get(p.primary) ?? []) causes = addInput(dep, u, null, inputs, causes)
+      }
+      const rec = own.get(label)
       if (rec === undefined) {
-        statuses.set(id, { asset: asset.key, partition: p, status: "MISSING", causes, dataVersion: null,
-          inputs, inputHash, materializationId: null })
+        byLabel.set(label, { asset: asset.key, partition: p, label, status: "MISSING",
+          causes: causes === NO_CAUSES ? [] : causes, dataVersion: null, inputs, unexplained: false })
         continue
       }
-      if (rec.codeVersion !== asset.codeVersion) {
-        causes.push({ kind: "code_version_changed", recorded: rec.codeVersion, current: asset.codeVersion })
+      if (p.primary !== configPrimary) {
+        configPrimary = p.primary
+        ch = s.configHash(asset.key, p.primary)
       }
-      const ch = s.configHash(asset.key, p.primary)
-      if (rec.configHash !== ch) causes.push({ kind: "config_changed", recorded: rec.configHash, current: ch })
-      if (ch.startsWith("invalid:")) causes.push({ kind: "config_invalid", message: ch.slice(8) })
-      const obs = s.observations.get(id)
-      if (obs !== undefined && "error" in obs) causes.push({ kind: "source_unreadable", message: obs.error })
-      else if (obs !== undefined) causes.push(...sourceCauses(rec.sources, obs.sources))
-      // A sentinel until `explain` names which upstream differs.
-      if (rec.inputHash !== inputHash) causes.push({ kind: "upstream_data_changed", upstream: "?" })
-      statuses.set(id, { asset: asset.key, partition: p, status: causes.length > 0 ? "STALE" : "FRESH",
-        causes, dataVersion: rec.dataVersion, inputs, inputHash, materializationId: rec.materializationId })
+      causes = ownCauses(s, asset, label, ch, rec, causes)
+      const unexplained = rec.checkHash !== checkHashOf(asset.codeVersion, ch, inputs)
+      byLabel.set(label, { asset: asset.key, partition: p, label,
+        status: causes.length > 0 || unexplained ? "STALE" : "FRESH",
+        causes: causes === NO_CAUSES ? [] : causes, dataVersion: rec.dataVersion, inputs, unexplained })
     }
   }
-  return statuses
+  return table
 }
 
-/** Materialization ids whose input causes still need the recorded inputs. */
-export const needsInputs = (statuses: Iterable<PartitionStatus>): string[] => {
-  const ids: string[] = []
-  for (const st of statuses) {
-    if (st.causes.some((c) => c.kind === "upstream_data_changed" && c.upstream === "?")) {
-      ids.push(st.materializationId!)
-    }
-  }
-  return ids
-}
-
-/** Pass 2: replaces the sentinel by the named upstream changes, additions and removals. */
-export const explain = (
+/** Pass 2 for one partition: causes from its recorded details and, if they differ, its inputs. */
+export const explainStale = (
   st: PartitionStatus,
-  recorded: ReadonlyArray<InputRecord> | undefined
+  asset: AnyAsset,
+  configHash: string,
+  detail: LatestDetail,
+  recordedInputs: ReadonlyArray<InputRecord> | undefined
 ): PartitionStatus => {
-  const i = st.causes.findIndex((c) => c.kind === "upstream_data_changed" && c.upstream === "?")
-  if (i < 0 || recorded === undefined) return st
+  const causes: StaleCause[] = []
+  if (detail.codeVersion !== asset.codeVersion) {
+    causes.push({ kind: "code_version_changed", recorded: detail.codeVersion, current: asset.codeVersion })
+  }
+  if (detail.configHash !== configHash && !configHash.startsWith("invalid:")) {
+    causes.push({ kind: "config_changed", recorded: detail.configHash, current: configHash })
+  }
+  if (recordedInputs !== undefined) causes.push(...inputCauses(st.inputs, recordedInputs))
+  return { ...st, causes: [...causes, ...st.causes], unexplained: false }
+}
+
+const inputCauses = (now: ReadonlyArray<InputRecord>, recorded: ReadonlyArray<InputRecord>): StaleCause[] => {
   const before = new Map(recorded.map((r) => [`${r.asset}@${r.partition}`, r.dataVersion]))
-  const named: StaleCause[] = []
-  for (const inp of st.inputs) {
+  const causes: StaleCause[] = []
+  for (const inp of now) {
     const k = `${inp.asset}@${inp.partition}`
     const old = before.get(k)
-    if (old === undefined) named.push({ kind: "dependency_added", upstream: k })
-    else if (old !== inp.dataVersion) named.push({ kind: "upstream_data_changed", upstream: k })
+    if (old === undefined) causes.push({ kind: "dependency_added", upstream: k })
+    else if (old !== inp.dataVersion) causes.push({ kind: "upstream_data_changed", upstream: k })
     before.delete(k)
   }
-  for (const k of before.keys()) named.push({ kind: "dependency_removed", upstream: k })
-  const causes = [...st.causes.slice(0, i), ...named, ...st.causes.slice(i + 1)]
-  return { ...st, causes }
+  for (const k of before.keys()) causes.push({ kind: "dependency_removed", upstream: k })
+  return causes
 }

@@ -7,8 +7,10 @@ import type { AnyAsset, Observation } from "./asset.ts"
 import type { AnyDefinitions, AssetGraph } from "./graph.ts"
 import { errorMessage } from "./errors.ts"
 import { hashParts, stableStringify } from "./hash.ts"
-import { nodeId, type AssetKey } from "./keys.ts"
-import { computeStatuses, explain, needsInputs, partitionsOf, type PartitionStatus } from "./staleness.ts"
+import { formatPartition, type AssetKey } from "./keys.ts"
+import {
+  computeStatuses, explainStale, inputHashOf, observationKey, partitionsOf, type PartitionStatus
+} from "./staleness.ts"
 import { RunStorage, type LatestIndex } from "./storage.ts"
 
 export interface ResolvedConfig {
@@ -18,11 +20,16 @@ export interface ResolvedConfig {
 }
 
 export interface StatusSnapshot {
-  readonly statuses: ReadonlyMap<string, PartitionStatus>
+  /** Status per asset, then per partition label (`VERSION:TILE`). */
+  readonly statuses: ReadonlyMap<AssetKey, ReadonlyMap<string, PartitionStatus>>
   readonly latest: LatestIndex
   readonly primaryKeys: ReadonlyArray<string>
   readonly config: (asset: AssetKey, primary: string) => ResolvedConfig
 }
+
+/** Every status of a snapshot, assets in topological order. */
+export const allStatuses = (snap: StatusSnapshot): PartitionStatus[] =>
+  [...snap.statuses.values()].flatMap((m) => [...m.values()])
 
 const resolveConfig = (defs: AnyDefinitions, asset: AnyAsset, primary: string) =>
   defs.config(asset.key, primary).pipe(
@@ -56,13 +63,24 @@ export const loadSnapshot = (defs: AnyDefinitions, graph: AssetGraph, opts: Snap
     const observations = opts.observe
       ? yield* observeSources(graph, primaryKeys, latest, config)
       : new Map<string, Observation>()
-    const first = computeStatuses({
+    const statuses = computeStatuses({
       graph, latest, primaryKeys, observations, configHash: (a, p) => config(a, p).hash
     })
-    const recorded = yield* storage.inputsOfMany(needsInputs(first.values()))
-    const statuses = new Map<string, PartitionStatus>()
-    for (const [id, st] of first) {
-      statuses.set(id, st.materializationId === null ? st : explain(st, recorded.get(st.materializationId)))
+    for (const asset of graph.order) {
+      const byLabel = statuses.get(asset.key)!
+      const stale = [...byLabel.values()].filter((st) => st.unexplained)
+      if (stale.length === 0) continue
+      const details = yield* storage.latestDetails(asset.key, stale.map((st) => st.label))
+      const differing = stale.filter((st) => {
+        const d = details.get(st.label)
+        return d !== undefined && d.inputHash !== inputHashOf(st.inputs)
+      })
+      const recorded = yield* storage.inputsOfMany(differing.map((st) => details.get(st.label)!.materializationId))
+      for (const st of stale) {
+        const d = details.get(st.label)!
+        const inputs = d.inputHash !== inputHashOf(st.inputs) ? recorded.get(d.materializationId) ?? [] : undefined
+        byLabel.set(st.label, explainStale(st, asset, config(asset.key, st.partition.primary).hash, d, inputs))
+      }
     }
     return { statuses, latest, primaryKeys, config } satisfies StatusSnapshot
   })
@@ -78,15 +96,15 @@ const observeSources = (
     for (const asset of graph.order) {
       const observe = asset.observe
       if (observe === undefined) continue
-      const parts = partitionsOf(asset, primaryKeys, latest).filter((p) => latest.get(asset.key,
-        p.secondary === null ? p.primary : `${p.primary}:${p.secondary}`) !== undefined)
+      const parts = partitionsOf(asset, primaryKeys, latest)
+        .filter((p) => latest.get(asset.key, formatPartition(p)) !== undefined)
       yield* Effect.forEach(parts, (p) => {
         const cfg = config(asset.key, p.primary)
         if (cfg.error !== null) return Effect.void
         return observe({ asset: asset.key, partition: p, config: cfg.value }).pipe(
           Effect.match({
-            onFailure: (e) => out.set(nodeId(asset.key, p), { error: errorMessage(e) }),
-            onSuccess: (o) => out.set(nodeId(asset.key, p), o)
+            onFailure: (e) => out.set(observationKey(asset.key, formatPartition(p)), { error: errorMessage(e) }),
+            onSuccess: (o) => out.set(observationKey(asset.key, formatPartition(p)), o)
           })
         )
       }, { concurrency: 8, discard: true })

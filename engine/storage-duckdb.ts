@@ -15,6 +15,7 @@ import {
   RunStorage,
   type EventRecord,
   type InputRecord,
+  type LatestDetail,
   type LatestEntry,
   type MaterializationRecord,
   type RunRecord,
@@ -39,8 +40,8 @@ CREATE TABLE IF NOT EXISTS materialization_inputs (
   data_version VARCHAR);
 CREATE TABLE IF NOT EXISTS latest (
   asset VARCHAR, partition_key VARCHAR, materialization_id VARCHAR, data_version VARCHAR,
-  code_version VARCHAR, config_hash VARCHAR, input_hash VARCHAR, slices VARCHAR, sources VARCHAR,
-  files VARCHAR, PRIMARY KEY (asset, partition_key));
+  code_version VARCHAR, config_hash VARCHAR, input_hash VARCHAR, check_hash VARCHAR, slices VARCHAR,
+  sources VARCHAR, files VARCHAR, PRIMARY KEY (asset, partition_key));
 `
 
 const fail = (operation: string) => (cause: unknown) =>
@@ -70,6 +71,7 @@ const toMaterialization = (r: Record<string, unknown>): MaterializationRecord =>
   configHash: String(r.config_hash),
   config: parse(r.config, null),
   inputHash: String(r.input_hash),
+  checkHash: "",
   files: parse(r.files, []),
   sources: parse(r.sources, []),
   slices: parse(r.slices, null),
@@ -115,9 +117,9 @@ const makeService = (conn: DuckDBConnection): RunStorageService => {
               app.closeSync()
             }
             await conn.run(
-              `INSERT OR REPLACE INTO latest VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+              `INSERT OR REPLACE INTO latest VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
               [m.asset, m.partition, m.id, m.dataVersion, m.codeVersion, m.configHash, m.inputHash,
-                json(m.slices), json(m.sources), json(m.files)]
+                m.checkHash, json(m.slices), json(m.sources), json(m.files)]
             )
             await conn.run(
               `INSERT INTO events (run_id, asset, partition_key, type, message, data, occurred_at)
@@ -135,21 +137,68 @@ const makeService = (conn: DuckDBConnection): RunStorageService => {
       })
     )
 
+  const columns = async (sql: string, values: DuckDBValue[]) =>
+    (await conn.runAndReadAll(sql, values)).getColumnsJS() as string[][]
+
+  // Three narrow reads per asset: the fresh path decodes only (partition, data version, check).
   const latestIndex = (assets: ReadonlyArray<string>) =>
     lock.withPermits(1)(
       Effect.tryPromise({
         try: async () => {
-          const list = assets.map((a) => `'${a.replaceAll("'", "''")}'`).join(",")
-          const reader = await conn.runAndReadAll(
-            `SELECT asset, partition_key, materialization_id, data_version, code_version,
-                    config_hash, input_hash, slices, sources FROM latest
-             WHERE asset IN (${list.length > 0 ? list : "NULL"})`
-          )
-          return buildLatestIndex(reader.getColumnsJS() as unknown[][])
+          const byAsset = new Map<string, Map<string, LatestEntry>>()
+          for (const asset of assets) {
+            // One aggregated string per asset: the client decodes strings one by one at about
+            // 1.5 µs each, while splitting one long string is native and ~10× faster.
+            const [[packed]] = await columns(
+              `SELECT string_agg(partition_key || chr(9) || data_version || chr(9) || check_hash, chr(10))
+               FROM latest WHERE asset=$1`, [asset])
+            const m = new Map<string, LatestEntry>()
+            const fields = packed === null || packed === undefined ? [] : packed.split(/[\t\n]/)
+            for (let i = 0; i + 2 < fields.length; i += 3) {
+              m.set(fields[i], { dataVersion: fields[i + 1], checkHash: fields[i + 2], slices: null, sources: null })
+            }
+            const [sp, slices] = await columns(
+              `SELECT partition_key, slices FROM latest WHERE asset=$1 AND slices <> 'null'`, [asset])
+            for (let i = 0; i < (sp?.length ?? 0); i++) {
+              m.set(sp[i], { ...m.get(sp[i])!, slices: JSON.parse(slices[i]) })
+            }
+            const [op, sources] = await columns(
+              `SELECT partition_key, sources FROM latest WHERE asset=$1 AND sources <> '[]'`, [asset])
+            for (let i = 0; i < (op?.length ?? 0); i++) {
+              m.set(op[i], { ...m.get(op[i])!, sources: JSON.parse(sources[i]) })
+            }
+            byAsset.set(asset, m)
+          }
+          return {
+            size: [...byAsset.values()].reduce((n, m) => n + m.size, 0),
+            get: (a: string, p: string) => byAsset.get(a)?.get(p),
+            forAsset: (a: string) => byAsset.get(a) ?? new Map<string, LatestEntry>(),
+            partitionsOf: (a: string) => [...(byAsset.get(a)?.keys() ?? [])]
+          }
         },
         catch: fail("read latest materializations")
       })
     )
+
+  const latestDetails = (asset: string, partitions: ReadonlyArray<string>) =>
+    partitions.length === 0
+      ? Effect.succeed(new Map<string, LatestDetail>())
+      : lock.withPermits(1)(
+        Effect.tryPromise({
+          try: async () => {
+            const [part, mid, cv, ch, ih] = await columns(
+              `SELECT partition_key, materialization_id, code_version, config_hash, input_hash FROM latest
+               WHERE asset=$1 AND partition_key IN (SELECT unnest($2::VARCHAR[]))`,
+              [asset, listValue([...partitions])])
+            const out = new Map<string, LatestDetail>()
+            for (let i = 0; i < (part?.length ?? 0); i++) {
+              out.set(part[i], { materializationId: mid[i], codeVersion: cv[i], configHash: ch[i], inputHash: ih[i] })
+            }
+            return out
+          },
+          catch: fail("read latest details")
+        })
+      )
 
   return {
     startRun: (r) =>
@@ -171,6 +220,7 @@ const makeService = (conn: DuckDBConnection): RunStorageService => {
         [e.runId, e.asset, e.partition, e.type, e.message, e.data === null ? null : json(e.data), now()]),
     commit,
     latestIndex,
+    latestDetails,
     materialization: (id) =>
       rows("read materialization", `SELECT * FROM materializations WHERE id=$1`, [id]).pipe(
         Effect.map((rs) => (rs.length === 0 ? null : toMaterialization(rs[0])))
@@ -243,30 +293,6 @@ const makeService = (conn: DuckDBConnection): RunStorageService => {
       rows("read referenced files", `SELECT files FROM latest`).pipe(
         Effect.map((rs) => new Set(rs.flatMap((r) => parse<{ path: string }[]>(r.files, []).map((f) => f.path))))
       )
-  }
-}
-
-const buildLatestIndex = (cols: unknown[][]) => {
-  const [asset, part, mid, dv, cv, ch, ih, slices, sources] = cols as string[][]
-  const map = new Map<string, Map<string, LatestEntry>>()
-  const n = asset?.length ?? 0
-  for (let i = 0; i < n; i++) {
-    let byPart = map.get(asset[i])
-    if (byPart === undefined) map.set(asset[i], (byPart = new Map()))
-    byPart.set(part[i], {
-      materializationId: mid[i],
-      dataVersion: dv[i],
-      codeVersion: cv[i],
-      configHash: ch[i],
-      inputHash: ih[i],
-      slices: slices[i] === "null" || slices[i] === null ? null : JSON.parse(slices[i]),
-      sources: sources[i] === "[]" || sources[i] === null ? [] : JSON.parse(sources[i])
-    })
-  }
-  return {
-    size: n,
-    get: (a: string, p: string) => map.get(a)?.get(p),
-    partitionsOf: (a: string) => [...(map.get(a)?.keys() ?? [])]
   }
 }
 

@@ -44,6 +44,8 @@ export interface MaterializationRecord {
   readonly configHash: string
   readonly config: unknown
   readonly inputHash: string
+  /** sha256(code version, configuration hash, inputs): what pass 1 of the staleness check compares. */
+  readonly checkHash: string
   readonly files: ReadonlyArray<StoredFile>
   readonly sources: ReadonlyArray<SourceFile>
   readonly slices: Readonly<Record<string, string>> | null
@@ -56,17 +58,25 @@ export interface MaterializationRecord {
 export interface LatestIndex {
   readonly size: number
   readonly get: (asset: string, partition: string) => LatestEntry | undefined
+  /** All latest entries of one asset by partition label (empty when none). */
+  readonly forAsset: (asset: string) => ReadonlyMap<string, LatestEntry>
   readonly partitionsOf: (asset: string) => ReadonlyArray<string>
 }
 
+/** What pass 1 of the staleness check reads of a latest materialization. */
 export interface LatestEntry {
-  readonly materializationId: string
   readonly dataVersion: string
+  readonly checkHash: string
+  readonly slices: Readonly<Record<string, string>> | null
+  readonly sources: ReadonlyArray<SourceFile> | null
+}
+
+/** What explaining a STALE partition needs of its latest materialization. */
+export interface LatestDetail {
+  readonly materializationId: string
   readonly codeVersion: string
   readonly configHash: string
   readonly inputHash: string
-  readonly slices: Readonly<Record<string, string>> | null
-  readonly sources: ReadonlyArray<SourceFile>
 }
 
 export interface RunStorageService {
@@ -85,6 +95,10 @@ export interface RunStorageService {
     inputs: ReadonlyArray<InputRecord>
   ) => Effect.Effect<void, StorageError>
   readonly latestIndex: (assets: ReadonlyArray<string>) => Effect.Effect<LatestIndex, StorageError>
+  readonly latestDetails: (
+    asset: string,
+    partitions: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyMap<string, LatestDetail>, StorageError>
   readonly materialization: (id: string) => Effect.Effect<MaterializationRecord | null, StorageError>
   readonly latest: (asset: string, partition: string) => Effect.Effect<MaterializationRecord | null, StorageError>
   readonly inputsOf: (materializationId: string) => Effect.Effect<ReadonlyArray<InputRecord>, StorageError>
