@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os"
 import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import {
-  barReporter, buildGraph, lineReporter, lineageOf, loadSnapshot, materialize,
+  allStatuses, barReporter, buildGraph, lineReporter, lineageOf, loadSnapshot, materialize,
   parsePartitionFilter, parseSelection, provideEngine, resolveHome, RunStorage, type AssetGraph,
   type AnyDefinitions
 } from "../engine/index.ts"
@@ -52,7 +52,7 @@ const statusCommand = (defs: AnyDefinitions, graph: AssetGraph, args: ParsedArgs
     const selected = new Set(orUsage(parseSelection(graph, requireFlag(args, "select"))))
     const filter = parsePartitionFilter(optionalFlag(args, "partition"))
     const snap = yield* loadSnapshot(defs, graph, { observe: true })
-    const rows = [...snap.statuses.values()].filter((s) => selected.has(s.asset) && filter.matches(s.partition))
+    const rows = allStatuses(snap).filter((s) => selected.has(s.asset) && filter.matches(s.partition))
     out(formatStatus(rows, args.flags.has("json"), args.flags.has("all")))
     return 0
   })

@@ -5,7 +5,7 @@
 import { Effect } from "effect"
 import { stat } from "node:fs/promises"
 import {
-  FileStore, RunStorage, formatPartition, loadSnapshot, parsePartitionFilter, parseSelection, sha256File,
+  FileStore, RunStorage, allStatuses, formatPartition, loadSnapshot, parsePartitionFilter, parseSelection, sha256File,
   type AssetGraph, type AnyDefinitions
 } from "../engine/index.ts"
 import { optionalFlag, type ParsedArgs } from "./args.ts"
@@ -29,9 +29,9 @@ export const verifyStore = (
     const snap = yield* loadSnapshot(defs, graph, { observe: false })
     const problems: VerifyProblem[] = []
     let checked = 0
-    for (const st of snap.statuses.values()) {
-      if (!selected.has(st.asset) || !filter.matches(st.partition) || st.materializationId === null) continue
-      const rec = yield* storage.materialization(st.materializationId)
+    for (const st of allStatuses(snap)) {
+      if (!selected.has(st.asset) || !filter.matches(st.partition) || st.status === "MISSING") continue
+      const rec = yield* storage.latest(st.asset, st.label)
       for (const f of rec?.files ?? []) {
         checked++
         const abs = store.absolute(f.path)

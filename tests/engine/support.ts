@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import {
-  buildGraph, loadSnapshot, materialize, provideEngine, silentReporter, type AnyDefinitions,
+  allStatuses, buildGraph, loadSnapshot, materialize, provideEngine, silentReporter, type AnyDefinitions,
   type MaterializeSummary, type PartitionStatus
 } from "../../engine/index.ts"
 
@@ -28,7 +28,7 @@ export const runMaterialize = (
 export const runStatus = async (defs: AnyDefinitions, home: string) => {
   const graph = buildGraph(defs.assets)
   const snap = await Effect.runPromise(provideEngine(defs, home, loadSnapshot(defs, graph, { observe: true })))
-  return snap.statuses as ReadonlyMap<string, PartitionStatus>
+  return new Map(allStatuses(snap).map((st) => [`${st.asset}@${st.label}`, st])) as ReadonlyMap<string, PartitionStatus>
 }
 
 export const materializedKeys = (s: MaterializeSummary) =>
