@@ -47,7 +47,7 @@ const populate = async (dbFile: string) => {
   let id = 0
   const row = (asset: string, part: string, inputs: InputRecord[], slices: object | null) => {
     const ih = inputHashOf(inputs)
-    const dv = dataVersionOf("1", configHash, ih, [])
+    const dv = dataVersionOf(part, "1", configHash, ih, [])
     const check = checkHashOf("1", configHash, inputs)
     for (const v of [asset, part, `m${id++}`, dv, "1", configHash, ih, check, JSON.stringify(slices), "[]", "[]"]) {
       app.appendVarchar(v)

@@ -183,7 +183,7 @@ const runPartition = (
           config: cfg.value, runId, inputs, outputDir })
         const sources = [...(result.sources ?? [])].sort((a, b) => (a.path < b.path ? -1 : 1))
         const inputHash = inputHashOf(st.inputs)
-        const dataVersion = dataVersionOf(asset.codeVersion, cfg.hash, inputHash, sources)
+        const dataVersion = dataVersionOf(label, asset.codeVersion, cfg.hash, inputHash, sources)
         const files = yield* store.commitDir(outputDir, asset.key, st.partition, dataVersion)
         const durationMs = performance.now() - started
         yield* storage.commit({ id: randomUUID(), runId, asset: asset.key, partition: label, dataVersion,

@@ -3,7 +3,7 @@
  *
  *   inputs(P)        = the (upstream asset, upstream partition, data version) P reads, sorted
  *   check(P)         = sha256(code version, configuration hash, inputs(P))
- *   data version(P)  = sha256(code version, configuration hash, sha256(inputs(P))[, source sha256s])
+ *   data version(P)  = sha256(P, code version, configuration hash, sha256(inputs(P))[, source sha256s])
  *
  * Pass 1 (`computeStatuses`) reads only each latest record's data version and check hash. A
  * partition is FRESH when its current check equals the recorded one, its sources are unchanged and
@@ -132,12 +132,13 @@ export const checkHashOf = (codeVersion: string, configHash: string, inputs: Rea
   oneShotHash("sha256", `${codeVersion}\u0000${configHash}\u0000${canonicalInputs(inputs)}`)
 
 export const dataVersionOf = (
+  partition: string,
   codeVersion: string,
   configHash: string,
   inputHash: string,
   sources: ReadonlyArray<SourceFile>
 ): string =>
-  hashParts([codeVersion, configHash, inputHash,
+  hashParts([partition, codeVersion, configHash, inputHash,
     ...sources.map((s) => `${s.path}\u0000${s.sha256}`).sort()])
 
 const sourceCauses = (recorded: ReadonlyArray<SourceFile>, now: ReadonlyArray<SourceFile>): StaleCause[] => {

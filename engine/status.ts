@@ -37,7 +37,8 @@ const resolveConfig = (defs: AnyDefinitions, asset: AnyAsset, primary: string) =
     Effect.map((decoded): ResolvedConfig =>
       Either.isRight(decoded)
         ? { value: decoded.right, hash: hashParts([stableStringify(decoded.right)]), error: null }
-        : invalid(ParseResult.TreeFormatter.formatErrorSync(decoded.left))
+        : invalid(ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+          .map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message}`).join("; "))
     ),
     Effect.catchAll((e) => Effect.succeed(invalid(errorMessage(e))))
   )
