@@ -17,19 +17,30 @@ import * as Releases from "./resources/Releases.ts"
 
 export const assets = [tiling, bagExtract, ahnIndex] as const
 
-const home = resolveHome()
-
-const resources = Layer.mergeAll(
-  Releases.layer({ dir: Releases.releasesDir(), downloadCache: join(home, "downloads") }),
-  AhnCatalog.layer(join(home, "cache", "ahn")).pipe(Layer.provide(workerPoolLayer())),
-  Footprints.layer,
-  Duck.layer,
-  Crs.layer
-)
-
-export const definitions: Definitions<typeof assets, Releases.Releases> = {
-  assets,
-  primaryKeys: Effect.flatMap(Releases.Releases, (r) => r.versions),
-  config: (asset, version) => Effect.flatMap(Releases.Releases, (r) => r.assetConfig(version, asset)),
-  resources
+export interface Settings {
+  /** ASSETS_HOME: database, file store, caches and downloads. */
+  readonly home: string
+  /** Folder of release files. */
+  readonly releasesDir: string
+  /** Worker threads for CPU-heavy work; default the number of cores. */
+  readonly workers?: number
 }
+
+export const makeDefinitions = (s: Settings): Definitions<typeof assets, Releases.Releases> => {
+  const pool = workerPoolLayer(s.workers)
+  const resources = Layer.mergeAll(
+    Releases.layer({ dir: s.releasesDir, downloadCache: join(s.home, "downloads") }),
+    AhnCatalog.layer(join(s.home, "cache", "ahn")),
+    Footprints.layer,
+    Duck.layer,
+    Crs.layer
+  ).pipe(Layer.provideMerge(pool))
+  return {
+    assets,
+    primaryKeys: Effect.flatMap(Releases.Releases, (r) => r.versions),
+    config: (asset, version) => Effect.flatMap(Releases.Releases, (r) => r.assetConfig(version, asset)),
+    resources
+  }
+}
+
+export const definitions = makeDefinitions({ home: resolveHome(), releasesDir: Releases.releasesDir() })

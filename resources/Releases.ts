@@ -104,8 +104,23 @@ const expandPath = async (base: string, pattern: string): Promise<string[]> => {
   return hits
 }
 
-/** Downloads `url` to the cache unless a verified copy is there; fails on a sha256 mismatch. */
-export const download = async (url: string, sha256: string, cacheDir: string): Promise<string> => {
+const inFlight = new Map<string, Promise<string>>()
+
+/**
+ * Downloads `url` to the cache unless a verified copy is there; fails on a sha256 mismatch.
+ * Concurrent calls for the same file share one download.
+ */
+export const download = (url: string, sha256: string, cacheDir: string): Promise<string> => {
+  const key = `${cacheDir}\u0000${sha256}\u0000${url}`
+  let p = inFlight.get(key)
+  if (p === undefined) {
+    p = downloadOnce(url, sha256, cacheDir).finally(() => inFlight.delete(key))
+    inFlight.set(key, p)
+  }
+  return p
+}
+
+const downloadOnce = async (url: string, sha256: string, cacheDir: string): Promise<string> => {
   const target = join(cacheDir, `${sha256}-${basename(new URL(url).pathname) || "download"}`)
   if (await fs.stat(target).then(() => true, () => false)) return target
   await fs.mkdir(cacheDir, { recursive: true })
@@ -113,7 +128,7 @@ export const download = async (url: string, sha256: string, cacheDir: string): P
     throw new Error(`cannot download ${url}: ${e.message}`)
   })
   if (!res.ok || res.body === null) throw new Error(`cannot download ${url}: HTTP ${res.status}`)
-  const tmp = `${target}.${process.pid}.part`
+  const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.part`
   const h = createHash("sha256")
   const body = Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>)
   body.on("data", (c: Buffer) => h.update(c))
@@ -137,7 +152,7 @@ export const ahnEpochs = (r: ReleaseConfig): Array<[string, typeof AhnEpoch.Type
   Object.entries(r.ahn).filter((e): e is [string, typeof AhnEpoch.Type] => e[1] !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : 1))
 
-/** A local file as the release names it: relative to the repo root, `/`-separated. */
+/** A local file named by a relative path, as the release names it: relative to the repo root. */
 const originOf = (base: string, path: string) => relative(base, path).split(sep).join("/")
 
 export interface ReleasesOptions {
@@ -179,7 +194,7 @@ export const makeReleases = (opts: ReleasesOptions, hashes: typeof SourceHashes.
       }
       const paths = yield* Effect.tryPromise({ try: () => expandPath(base, ref), catch: fail(version) })
       return yield* Effect.forEach(paths, (path) => hashes.sha256(path).pipe(
-        Effect.map((sha256) => ({ path, origin: originOf(base, path), sha256 })),
+        Effect.map((sha256) => ({ path, origin: isAbsolute(ref) ? path : originOf(base, path), sha256 })),
         Effect.mapError((e) => new ReleaseError({ version, message: e.message }))))
     })
 

@@ -35,9 +35,12 @@ const mappedFiles = (partition: PartitionKey, config: typeof AhnIndexConfig.Type
     if (tile === null) return yield* Effect.fail(new Error(`'${partition.secondary}' is not a tile id z/x/y`))
     const extent = bufferBBox(tileBounds(tile), config.bufferMetres + config.overhangMetres)
     const files = yield* releases.ahnFiles(partition.primary)
-    const infos = yield* Effect.forEach(files, (f) => catalog.header(f).pipe(Effect.map((info) => ({ f, info }))),
-      { concurrency: 4 })
-    return { extent, mapped: infos.filter(({ info }) => bboxesIntersect(info.bounds as never, extent)) }
+    const read = yield* Effect.forEach(files, (f) => catalog.header(f).pipe(Effect.either), { concurrency: 4 })
+    const infos = read.flatMap((r, i) => (r._tag === "Right" ? [{ f: files[i], info: r.right }] : []))
+    // A file whose header cannot be read has no known extent, so it cannot be mapped; every tile
+    // records it, so the gap is visible in each tile's index and in the release's quality report.
+    const unreadable = read.flatMap((r, i) => (r._tag === "Left" ? [{ path: files[i].origin, reason: r.left.reason }] : []))
+    return { extent, unreadable, mapped: infos.filter(({ info }) => bboxesIntersect(info.bounds as never, extent)) }
   })
 
 export const ahnIndex = defineAsset({
@@ -55,7 +58,7 @@ export const ahnIndex = defineAsset({
   materialize: ({ partition, config, outputDir, asset }) =>
     Effect.gen(function* () {
       const catalog = yield* AhnCatalog
-      const { extent, mapped } = yield* mappedFiles(partition, config)
+      const { extent, mapped, unreadable } = yield* mappedFiles(partition, config)
       const files: Array<AhnFileInfo & { classCounts: Record<string, number>; acquisitionDate: string | null }> = []
       for (const { f, info } of mapped) {
         const scan = yield* catalog.scan(f)
@@ -69,11 +72,11 @@ export const ahnIndex = defineAsset({
         e.points += f.pointCount
       }
       yield* Effect.promise(() => writeFile(join(outputDir, AHN_INDEX_FILE),
-        JSON.stringify({ tile: partition.secondary, extent, files }, null, 1)))
+        JSON.stringify({ tile: partition.secondary, extent, files, unreadable }, null, 1)))
       return {
         sources: files.map((f) => ({ path: f.path, sha256: f.sha256 })),
         counts: { in: files.length, out: files.length, failed: 0 },
-        metadata: { extent, epochs }
+        metadata: { extent, epochs, unreadable }
       }
     }).pipe(Effect.mapError(assetFailure(asset, partition)))
 })
