@@ -9,13 +9,14 @@ import { resolveHome, workerPoolLayer, type Definitions } from "./engine/index.t
 import { ahnIndex } from "./assets/sources/ahn_index.ts"
 import { bagExtract } from "./assets/sources/bag_extract.ts"
 import { tiling } from "./assets/sources/tiling.ts"
+import { reconstructedTiles } from "./assets/reconstruction/reconstructed_tiles.ts"
 import * as AhnCatalog from "./resources/AhnCatalog.ts"
 import * as Crs from "./resources/Crs.ts"
 import * as Duck from "./resources/Duck.ts"
 import * as Footprints from "./resources/Footprints.ts"
 import * as Releases from "./resources/Releases.ts"
 
-export const assets = [tiling, bagExtract, ahnIndex] as const
+export const assets = [tiling, bagExtract, ahnIndex, reconstructedTiles] as const
 
 export interface Settings {
   /** ASSETS_HOME: database, file store, caches and downloads. */

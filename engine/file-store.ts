@@ -28,6 +28,8 @@ export interface FileStoreService {
   ) => Effect.Effect<ReadonlyArray<StoredFile>, FileStoreError>
   readonly discard: (tempDir: string) => Effect.Effect<void>
   readonly absolute: (storePath: string) => string
+  /** Removes a partition's folders other than the one of `dataVersion` (after its commit). */
+  readonly pruneSuperseded: (asset: AssetKey, partition: PartitionKey, dataVersion: string) => Effect.Effect<void>
   /** Removes temp folders and partition folders no latest materialization references. */
   readonly sweep: (referenced: ReadonlySet<string>) => Effect.Effect<number, FileStoreError>
 }
@@ -130,6 +132,14 @@ export const makeFileStore = (root: string): FileStoreService => {
       }),
     commitDir,
     discard: (tempDir) => Effect.promise(() => fs.rm(tempDir, { recursive: true, force: true })),
+    pruneSuperseded: (asset, p, dataVersion) =>
+      Effect.promise(async () => {
+        const parent = partitionDir(asset, p)
+        const keep = dataVersion.slice(0, 16)
+        for (const d of await fs.readdir(parent).catch(() => [] as string[])) {
+          if (d !== keep) await fs.rm(join(parent, d), { recursive: true, force: true })
+        }
+      }),
     absolute: (p) => join(root, p),
     sweep
   }

@@ -192,6 +192,7 @@ const runPartition = (
           files, sources, slices: result.slices ?? null,
           metadata: { ...(result.metadata ?? {}), ...(result.counts ? { counts: result.counts } : {}) },
           durationMs, createdAt: new Date().toISOString() }, st.inputs)
+        yield* store.pruneSuperseded(asset.key, st.partition, dataVersion)
         return { asset: asset.key, partition: label, outcome: "materialized", durationMs, dataVersion,
           counts: result.counts ?? null, error: null } satisfies PartitionOutcome
       }),

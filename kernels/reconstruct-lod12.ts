@@ -28,12 +28,12 @@
  * reconstructed part by part.
  */
 import type { Polygon, PointSet } from "./geometry-types.ts"
-import { cropToPolygon, pointInPolygon, squaredDistanceToBoundary } from "./point-index.ts"
+import { cropToPolygon, pointInPolygon, polygonBBox, queryBBox, squaredDistanceToBoundary } from "./point-index.ts"
 import type { PointIndex } from "./point-index.ts"
 import { percentile, percentiles } from "./percentile.ts"
-import { computeCoverage, rasterizeFootprint } from "./coverage.ts"
+import { computeCoverage, rasterizeFootprint, rasterizePoints, type CoverageRaster } from "./coverage.ts"
 import type { Coverage } from "./coverage.ts"
-import { defaultSelectionParams, selectPointCloud } from "./pointcloud-selection.ts"
+import { adjacentMutations, defaultSelectionParams, selectPointCloud } from "./pointcloud-selection.ts"
 import type { SelectionParams, SelectionResult } from "./pointcloud-selection.ts"
 import {
   extrudePolygon, footprintProblem, normalizeFootprint, polygonArea, solidVolume
@@ -53,6 +53,11 @@ export interface EpochPoints {
   readonly buildingClass: number
   readonly points: PointSet
   readonly index: PointIndex
+  /**
+   * Whether buildings may be modelled from this epoch (default true). An epoch without a
+   * building class (AHN2) is still measured, for coverage and mutation, when this is false.
+   */
+  readonly modelling?: boolean
 }
 
 export interface BuildingInput {
@@ -111,7 +116,10 @@ export interface BuildingResult {
 interface EpochMeasure {
   readonly e: EpochPoints
   readonly building: Uint32Array
+  /** Coverage by every cropped point in the footprint (ground included), as roofer counts it. */
   readonly coverage: Coverage
+  /** Per-cell max z of the building points only: the LoD1.1 height. */
+  readonly heights: CoverageRaster
 }
 
 const keyOf = (epoch: string): string => epoch.toLowerCase()
@@ -143,8 +151,11 @@ function measureEpochs(polygon: Polygon, epochs: ReadonlyArray<EpochPoints>, p: 
   const grid = rasterizeFootprint(polygon, p.cellSize)
   return epochs.map((e): EpochMeasure => {
     const building = cropToPolygon(e.points, e.index, polygon, [e.buildingClass], 0)
-    const coverage = computeCoverage(polygon, e.points, building, { grid })
-    return { e, building, coverage }
+    // As roofer does, a footprint cell is covered by any cropped point in it, ground included:
+    // at wall bases and under overhangs the footprint holds ground points, not roof points.
+    const covering = cropToPolygon(e.points, e.index, polygon, [e.buildingClass, p.groundClass], 0)
+    const coverage = computeCoverage(polygon, e.points, covering, { grid })
+    return { e, building, coverage, heights: rasterizePoints(grid, e.points, building) }
   })
 }
 
@@ -243,7 +254,7 @@ function roofHeight(
   let top = q[2]
   let extrusie: Extrusion = "standard"
   if (area > p.lod11AreaThreshold) {
-    top = percentile(m.coverage.raster.maxZ, null, p.roofPercentile)
+    top = percentile(m.heights.maxZ, null, p.roofPercentile)
     extrusie = "lod11_fallback"
     notes.push(`footprint ${area.toFixed(0)} m² > ${p.lod11AreaThreshold} m²: LoD1.1 fallback`)
   }
@@ -260,6 +271,27 @@ function roofHeight(
   return { top, extrusie, notes }
 }
 
+/**
+ * Why no usable epoch has building points: an epoch with no point at all within the ground
+ * buffer of the footprint does not cover it (outside its extent); the others simply hold no
+ * building point there.
+ */
+function noPointsReason(
+  polygon: Polygon, ms: ReadonlyArray<EpochMeasure>, usable: ReadonlyArray<EpochMeasure>, buffer: number
+) {
+  const [x0, y0, x1, y1] = polygonBBox(polygon)
+  const around = [x0 - buffer, y0 - buffer, x1 + buffer, y1 + buffer] as const
+  const outside = usable.filter((m) => queryBBox(m.e.points, m.e.index, around).length === 0).map((m) => m.e.epoch)
+  const empty = usable.map((m) => m.e.epoch).filter((e) => !outside.includes(e))
+  const parts = [
+    ...(empty.length > 0 ? [`no building points in ${empty.join(", ")}`] : []),
+    ...(outside.length > 0 ? [`outside the extent of ${outside.join(", ")}`] : [])
+  ]
+  const measured = ms.filter((m) => m.e.modelling === false).map((m) => m.e.epoch)
+  const head = parts.length > 0 ? parts.join("; ") : "no epoch usable for modelling covers this footprint"
+  return measured.length > 0 ? `${head} (${measured.join(", ")} measured only, not used for modelling)` : head
+}
+
 function run(input: BuildingInput, epochs: ReadonlyArray<EpochPoints>, p: Lod12Params) {
   const attrs = baseAttributes()
   if (epochs.length === 0) {
@@ -274,16 +306,22 @@ function run(input: BuildingInput, epochs: ReadonlyArray<EpochPoints>, p: Lod12P
   attrs["b3_opp_grond"] = area
   const ms = measureEpochs(polygon, epochs, p)
   coverageAttributes(ms, attrs)
-  if (ms.every((m) => m.building.length === 0)) {
-    const names = epochs.map((e) => e.epoch).join(", ")
-    return result(input.id, "skip", `no building points in ${names}`, attrs, polygon, null)
+  const usable = ms.filter((m) => m.e.modelling !== false)
+  if (usable.every((m) => m.building.length === 0)) {
+    return result(input.id, "skip", noPointsReason(polygon, ms, usable, p.groundBuffer), attrs, polygon, null)
   }
-  const candidates = ms.map((m) => ({
+  // An epoch with no building point in the footprint cannot model it, however well ground
+  // points cover the cells: for selection it counts as wholly uncovered.
+  const toCandidate = (m: EpochMeasure) => ({
     epoch: m.e.epoch, year: m.e.year, rank: m.e.rank, maxZ: m.coverage.raster.maxZ,
-    nodataFraction: m.coverage.nodataFraction, nodataRadius: m.coverage.nodataRadius
-  }))
-  const sel = selectPointCloud(candidates, input.constructionYear, p.selection)
-  if (sel === null) return result(input.id, "skip", "no epoch selected", attrs, polygon, null)
+    nodataFraction: m.building.length === 0 ? 1 : m.coverage.nodataFraction,
+    nodataRadius: m.building.length === 0 ? Infinity : m.coverage.nodataRadius
+  })
+  const picked = selectPointCloud(usable.map(toCandidate), input.constructionYear, p.selection)
+  if (picked === null) return result(input.id, "skip", "no epoch selected", attrs, polygon, null)
+  // Mutation flags cover every measured epoch, modelling or not.
+  const sel = { ...picked, index: ms.indexOf(usable[picked.index]),
+    mutations: adjacentMutations(ms.map(toCandidate), p.selection) }
   const chosen = ms[sel.index]
   selectionAttributes(sel, chosen.e, attrs)
   if (chosen.building.length === 0) {

@@ -45,6 +45,11 @@ export const AhnEpoch = Schema.Struct({
   rank: Schema.Int,
   /** Class of building points: 6, or 1 where the epoch has no building class (AHN2). */
   buildingClass: Schema.Int,
+  /**
+   * Whether buildings may be modelled from this epoch (default true). Set false for an epoch
+   * without a building class (AHN2): it is then measured for coverage and mutation only.
+   */
+  modelling: Schema.optionalWith(Schema.Boolean, { default: () => true }),
   licence: Schema.String,
   files: Schema.Array(FileRef)
 })

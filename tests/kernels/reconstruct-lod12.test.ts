@@ -99,7 +99,9 @@ describe("reconstructLod12: 10 × 10 m box, ground 0, roof 6 ± 0.05 m", () => {
 
   it("reports full coverage of the 0.25 m grid", () => {
     expect(a["b3_nodata_fractie_ahn3"]).toBe(0)
-    expect(a["b3_puntdichtheid_ahn3"]).toBe(16)
+    // 16 roof points per m² plus the 0.5 m ground grid inside the footprint (4 per m²): every
+    // point in a covered cell counts, as in roofer
+    expect(a["b3_puntdichtheid_ahn3"]).toBe(20)
     expect(a["b3_nodata_radius_ahn3"] as number).toBeLessThanOrEqual(0.3)
     expect(a["b3_pw_bron"]).toBe("AHN3")
     expect(a["b3_pw_datum"]).toBe(2019)
@@ -187,7 +189,8 @@ describe("reconstructLod12: epochs", () => {
     ])
     expect(r.extrusie).toBe("skip")
     expect(r.reason).toBe("no building points in AHN3, AHN2")
-    expect(r.attributes["b3_nodata_fractie_ahn2"]).toBe(1)
+    // the ground grid covers every cell: coverage is complete, there is just nothing built
+    expect(r.attributes["b3_nodata_fractie_ahn2"]).toBe(0)
   })
 
   it("an empty newer epoch is passed over", () => {
@@ -195,8 +198,10 @@ describe("reconstructLod12: epochs", () => {
     const r = reconstructLod12(input(box), [epoch("AHN3", 2019, 2), empty])
     expect(r.attributes["b3_pw_bron"]).toBe("AHN3")
     expect(r.attributes["b3_pw_selectie_reden"]).toBe("PREFERRED_AND_LATEST")
-    expect(r.attributes["b3_nodata_fractie_ahn4"]).toBe(1)
-    expect(r.attributes["b3_mutatie_ahn3_ahn4"]).toBe(false)
+    // AHN4 sees ground where AHN3 sees a roof: covered, and a mutation (as if demolished), but
+    // with no building point it is never chosen to model from
+    expect(r.attributes["b3_nodata_fractie_ahn4"]).toBe(0)
+    expect(r.attributes["b3_mutatie_ahn3_ahn4"]).toBe(true)
   })
 
   it("AHN2 building points are class 1", () => {
@@ -237,8 +242,8 @@ describe("reconstructLod12: epochs", () => {
   })
 
   it("sparse points: reconstructed, reason notes insufficient density", () => {
-    // 2 m spacing: 25 points on 100 m² → 0.25 pts/m²
-    const pts = scene(box, { roofZ: 6, roofSpacing: 2 })
+    // 2 m spacing: 25 points on 100 m² → 0.25 pts/m²; ground only outside the walls
+    const pts = scene(box, { roofZ: 6, roofSpacing: 2, ground: [[0.001, 4, 0]] })
     const r = reconstructLod12(input(box), [epoch("AHN3", 2019, 2, pts)])
     expect(r.extrusie).toBe("standard")
     expect(r.reason).toBe("insufficient point density: 0.25 building points/m² in AHN3 (< 1)")
@@ -267,5 +272,56 @@ describe("reconstructLod12: epochs", () => {
 
   it("no epochs: skip", () => {
     expect(reconstructLod12(input(box), []).reason).toBe("no point cloud epochs")
+  })
+})
+
+describe("reconstructLod12#measured-only epochs", () => {
+  const onlyGround = scene(box, { ground: [[0.001, 4, 0]] })
+  const ahn2 = { ...epoch("AHN2", 2010, 3, scene(box, { roofZ: 6, roofClass: 1 })), buildingClass: 1, modelling: false }
+
+  it("skips a building whose only building points are in an epoch not used for modelling", () => {
+    const r = reconstructLod12(input(box), [ahn2, epoch("AHN3", 2014, 2, onlyGround)])
+    expect(r.extrusie).toBe("skip")
+    expect(r.reason).toBe("no building points in AHN3 (AHN2 measured only, not used for modelling)")
+    expect(r.attributes["b3_nodata_fractie_ahn2"]).toBe(0)
+    expect(r.attributes["b3_nodata_fractie_ahn3"]).toBe(1)
+  })
+
+  it("models from the usable epoch and still flags a mutation against the measured one", () => {
+    const ahn3 = epoch("AHN3", 2014, 2, scene(box, { roofZ: 9 }))
+    const r = reconstructLod12(input(box), [ahn2, ahn3])
+    expect(r.extrusie).toBe("standard")
+    expect(r.attributes["b3_pw_bron"]).toBe("AHN3")
+    expect(r.attributes["b3_mutatie_ahn2_ahn3"]).toBe(true)
+    expect(r.attributes["b3_h_dak_70p"]).toBeCloseTo(9.02, 1)
+  })
+})
+
+describe("reconstructLod12#coverage counts every point in the footprint, as roofer does", () => {
+  // Roof points stop 0.75 m inside the walls; the band between holds ground points (a typical
+  // overhang / wall-base pattern). Every 0.5 m cell of the footprint then holds some point.
+  const b = new PointBuilder()
+  b.grid([0.75, 0.75, 9.25, 9.25], 0.25, 6, () => 6)
+  b.grid([-4, -4, 14, 14], 0.25, 2, () => 0, (x, y) => {
+    const lx = x - X0
+    const ly = y - Y0
+    return !(lx > 0.75 && lx < 9.25 && ly > 0.75 && ly < 9.25)
+  })
+  const pts = b.build()
+
+  it("gives nodata fraction 0 and a sufficient epoch", () => {
+    const r = reconstructLod12(input(box), [epoch("AHN3", 2014, 2, pts)])
+    expect(r.attributes["b3_nodata_fractie_ahn3"]).toBe(0)
+    expect(r.attributes["b3_pw_selectie_reden"]).toBe("PREFERRED_AND_LATEST")
+    expect(r.attributes["b3_h_dak_70p"]).toBe(6)
+  })
+})
+
+describe("reconstructLod12#outside an epoch's extent", () => {
+  it("says the footprint is outside the extent when an epoch has no point near it", () => {
+    const far = scene([rect(500, 500, 510, 510)], { roofZ: 6 })
+    const r = reconstructLod12(input(box), [epoch("AHN3", 2014, 2, far)])
+    expect(r.extrusie).toBe("skip")
+    expect(r.reason).toBe("outside the extent of AHN3")
   })
 })
