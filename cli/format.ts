@@ -11,12 +11,14 @@ export const formatList = (graph: AssetGraph, json: boolean): string => {
     partitions: a.partitions.kind === "primary" ? a.partitions.primaryName
       : `${a.partitions.primaryName} × ${a.partitions.secondaryName} (from ${a.partitions.from})`,
     deps: a.deps.map((d) => `${d.asset} (${d.mapping.kind})`),
+    completes: a.completes ?? null,
     description: a.description
   }))
   if (json) return JSON.stringify(rows, null, 2)
   return rows.map((r) =>
     `${r.asset}  [${r.group}]  code ${r.codeVersion}\n  partitions: ${r.partitions}\n` +
-    `  depends on: ${r.deps.length > 0 ? r.deps.join(", ") : "(source)"}\n  ${r.description}`).join("\n\n")
+    `  depends on: ${r.deps.length > 0 ? r.deps.join(", ") : "(source)"}\n` +
+    (r.completes !== null ? `  completes: ${r.completes} (selected with it)\n` : "") + `  ${r.description}`).join("\n\n")
 }
 
 export const formatStatus = (rows: ReadonlyArray<PartitionStatus>, json: boolean, all: boolean): string => {

@@ -126,6 +126,11 @@ export interface AssetDefinition<Config = unknown, R = never> {
   readonly deps: ReadonlyArray<Dependency>
   readonly partitions: PartitionsDefinition
   readonly codeVersion: string
+  /**
+   * A primary-partitioned asset that finishes a per-secondary one (e.g. a release-wide index of
+   * per-tile files) names it here: selecting that asset then selects this one too.
+   */
+  readonly completes?: AssetKey
   readonly configSchema: Schema.Schema<Config, any, never>
   readonly materialize: (
     ctx: MaterializeContext<Config>

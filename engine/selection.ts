@@ -4,6 +4,7 @@
  *   `+a`       a and its parents      `a+`    a and its children   (`++a`: two levels, …)
  *   `*a`       a and all ancestors    `a*`    a and all descendants
  *   `key:gl*b` assets whose key matches the glob
+ * Selecting an asset also selects the assets that declare they complete it (`completes`).
  * Partition expressions: `2024.02` (every secondary key of that primary, or the primary partition
  * itself), `2024.02:9/560/624`, and globs on either side (`2024.02:10/*`, `*`).
  */
@@ -67,6 +68,15 @@ export const parseSelection = (g: AssetGraph, expr: string): Either.Either<Asset
       picked.add(k)
       for (const a of ancestors(g, k, depthOf(pre))) picked.add(a)
       if (!(isGlob && post === "*")) for (const d of descendants(g, k, depthOf(post))) picked.add(d)
+    }
+  }
+  for (let grown = true; grown;) {
+    grown = false
+    for (const a of g.order) {
+      if (a.completes !== undefined && picked.has(a.completes) && !picked.has(a.key)) {
+        picked.add(a.key)
+        grown = true
+      }
     }
   }
   return Either.right(g.order.map((a) => a.key).filter((k) => picked.has(k)))

@@ -32,8 +32,10 @@ export interface MetadataProcessStep {
 }
 
 export interface ReleaseMetadataInput {
-  /** Dated version "YYYY.MM.DD", e.g. "2024.12.16". */
+  /** Version "YYYY.MM.DD" (e.g. "2024.12.16") or "YYYY.MM" (e.g. "2024.02"). */
   readonly version: string
+  /** Publication date YYYY-MM-DD; required for a "YYYY.MM" version, else taken from it. */
+  readonly date?: string
   readonly title?: string
   readonly abstract?: string
   /** Licence of the release itself; default "CC BY 4.0". */
@@ -59,6 +61,7 @@ export const METADATA_KEY_ORDER: ReadonlyArray<string> = [
 ]
 
 const VERSION_RE = /^(\d{4})\.(\d{2})\.(\d{2})$/
+const MONTH_VERSION_RE = /^(\d{4})\.(\d{2})$/
 const DATE_PART = String.raw`\d{4}(-\d{2}(-\d{2})?)?`
 const DATE_RE = new RegExp(`^${DATE_PART}(/${DATE_PART})?$`)
 const SHA256_RE = /^[0-9a-f]{64}$/
@@ -76,9 +79,18 @@ export function versionParts(version: string): { date: string; identifier: strin
   return { date: `${m[1]}-${m[2]}-${m[3]}`, identifier: `v${m[1]}${m[2]}${m[3]}` }
 }
 
+/** Citation date and identifier: from a dated version, or a monthly one with `date` given. */
+function citationOf(input: ReleaseMetadataInput): { date: string; identifier: string } | null {
+  const dated = versionParts(input.version)
+  if (dated !== null) return { ...dated, date: input.date ?? dated.date }
+  const m = MONTH_VERSION_RE.exec(input.version)
+  if (m === null || input.date === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(input.date)) return null
+  return { date: input.date, identifier: `v${m[1]}${m[2]}` }
+}
+
 function inputProblem(input: ReleaseMetadataInput): string | null {
-  if (versionParts(input.version) === null) {
-    return `version '${input.version}' is not a date YYYY.MM.DD`
+  if (citationOf(input) === null) {
+    return `version '${input.version}' is not a date YYYY.MM.DD, nor YYYY.MM with a date YYYY-MM-DD`
   }
   const names = new Set<string>()
   for (const s of input.sources) {
@@ -100,7 +112,7 @@ function inputProblem(input: ReleaseMetadataInput): string | null {
 export function releaseMetadata(input: ReleaseMetadataInput): ReleaseMetadataResult {
   const problem = inputProblem(input)
   if (problem !== null) return { ok: false, reason: problem }
-  const v = versionParts(input.version)!
+  const v = citationOf(input)!
   const referenceSystem = input.referenceSystem ?? EPSG_7415_URL
   const code = /\/EPSG\/0\/(\d+)$/.exec(referenceSystem)
   const metadata: Record<string, unknown> = {

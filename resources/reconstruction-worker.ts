@@ -11,6 +11,7 @@ import { percentile } from "../kernels/percentile.ts"
 import { polygonArea } from "../kernels/polygon-measure.ts"
 import { reconstructLod12, type BuildingResult, type Lod12Params } from "../kernels/reconstruct-lod12.ts"
 import { buildingFeature, cityJsonSeqHeader, type Transform } from "../kernels/cityjson-feature.ts"
+import { withValidationAttributes } from "../kernels/feature-validation.ts"
 import { loadEpoch, type EpochFiles, type LoadedEpoch } from "./tile-points.ts"
 
 export interface TileFootprint {
@@ -123,8 +124,8 @@ export const reconstructTile = async (job: TileJob): Promise<TileSummary> => {
     const attributes = buildingAttributes(f, parts, reason)
     const lod0 = parts.length > 0 ? parts.map((p) => ({ lod0: p.footprint ?? [], lod12: p.lod12 }))
       : (f.geometry ?? []).map((polygon) => ({ lod0: polygon, lod12: null }))
-    lines.push(JSON.stringify(buildingFeature({ id: f.id, attributes, parts: lod0.filter((p) => p.lod0.length > 0) },
-      transform)))
+    const feature = buildingFeature({ id: f.id, attributes, parts: lod0.filter((p) => p.lod0.length > 0) }, transform)
+    lines.push(JSON.stringify(withValidationAttributes(feature, transform)))
     summary.features++
     count(summary.byExtrusion, attributes.b3_extrusie as string)
     if (attributes.b3_extrusie === "skip") {

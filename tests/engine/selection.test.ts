@@ -79,3 +79,16 @@ export const missing: Definitions<[typeof needy], never> = {
   // @ts-expect-error the layer does not provide `Needed`
   resources: Layer.empty
 }
+
+describe("selection#completes", () => {
+  const tiles = defineAsset({ ...a("tiles", []), partitions: dynamicPartitions("version", "tile", assetKey("src")),
+    deps: [dependsOn(assetKey("src"), { kind: "primaryOf" })] })
+  const index = defineAsset({ ...a("index", []), completes: assetKey("tiles"),
+    deps: [dependsOn(assetKey("tiles"), { kind: "allSecondary" })] })
+  const g = buildGraph([a("src", []), tiles, index])
+  it("selecting a per-tile asset also selects the asset that completes it", () => {
+    expect(Either.getOrThrow(parseSelection(g, "tiles"))).toEqual(["tiles", "index"])
+    expect(Either.getOrThrow(parseSelection(g, "src"))).toEqual(["src"])
+    expect(Either.getOrThrow(parseSelection(g, "+tiles"))).toEqual(["src", "tiles", "index"])
+  })
+})

@@ -65,12 +65,23 @@ describe("releaseMetadata", () => {
     expect(versionParts("2024.02.30")).toBeNull()
     expect(versionParts("2024.02.29")).toEqual({ date: "2024-02-29", identifier: "v20240229" })
     expect(releaseMetadata({ ...input, version: "v2024" })).toEqual({
-      ok: false, reason: "version 'v2024' is not a date YYYY.MM.DD"
+      ok: false, reason: "version 'v2024' is not a date YYYY.MM.DD, nor YYYY.MM with a date YYYY-MM-DD"
     })
     const bad = (s: Partial<ReleaseMetadataInput["sources"][number]>) =>
       releaseMetadata({ ...input, sources: [{ ...input.sources[1], ...s }] })
     expect(bad({ sha256: "AB" }).ok).toBe(false)
     expect(bad({ date: "yesterday" }).ok).toBe(false)
     expect(bad({ path: undefined }).ok).toBe(false)
+  })
+})
+
+describe("releaseMetadata#monthly versions", () => {
+  it("takes a YYYY.MM version with its publication date", async () => {
+    const { releaseMetadata } = await import("../../kernels/release-metadata.ts")
+    const r = releaseMetadata({ version: "2024.02", date: "2024-02-15", sources: [], processSteps: [], software: {} })
+    expect(r.ok && (r.metadata.citation as any)).toMatchObject({ edition: "2024.02", identifier: "v202402",
+      date: { date: "2024-02-15", dateType: "publication" } })
+    const bad = releaseMetadata({ version: "2024.02", sources: [], processSteps: [], software: {} })
+    expect(bad.ok ? "" : bad.reason).toBe("version '2024.02' is not a date YYYY.MM.DD, nor YYYY.MM with a date YYYY-MM-DD")
   })
 })
