@@ -14,6 +14,7 @@ import { qualityReport } from "./assets/quality/quality_report.ts"
 import { releaseQualityReport } from "./assets/quality/release_quality_report.ts"
 import { downloadableTiles } from "./assets/distribution/downloadable_tiles.ts"
 import { makePublishedRelease } from "./assets/distribution/published_release.ts"
+import { locateBuilding } from "./assets/lineage/building.ts"
 import { readFile } from "node:fs/promises"
 import * as AhnCatalog from "./resources/AhnCatalog.ts"
 import * as Crs from "./resources/Crs.ts"
@@ -59,6 +60,7 @@ export const makeDefinitions = (s: Settings): Definitions<typeof assets, Release
   ).pipe(Layer.provideMerge(pool))
   return {
     assets,
+    entities: { building: locateBuilding },
     primaryKeys: Effect.flatMap(Releases.Releases, (r) => r.versions),
     config: (asset, version) => Effect.flatMap(Releases.Releases, (r) => r.assetConfig(version, asset)),
     resources

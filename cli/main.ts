@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url"
 import {
   allStatuses, barReporter, buildGraph, lineReporter, lineageOf, loadSnapshot, materialize,
   parsePartitionFilter, parseSelection, provideEngine, resolveHome, RunStorage, type AssetGraph,
-  type AnyDefinitions
+  type AnyDefinitions, type AssetKey
 } from "../engine/index.ts"
 import { checkFlags, optionalFlag, parseArgs, requireFlag, UsageError, type ParsedArgs } from "./args.ts"
 import { formatList, formatLineage, formatStatus } from "./format.ts"
@@ -20,7 +20,7 @@ const HELP = `assets — materialize the asset graph
   assets list [--json]
   assets status --select S [--partition P] [--json] [--all]
   assets materialize --select S --partition P [--concurrency N] [--no-upstream] [--json]
-  assets lineage ASSET --partition P [--json]
+  assets lineage ASSET --partition P [--building ID] [--json]
   assets verify [--select S] [--partition P] [--json]
   assets runs [--json]            assets events RUN_ID [--json]
 
@@ -82,19 +82,35 @@ const materializeCommand = (defs: AnyDefinitions, graph: AssetGraph, args: Parse
     return s.failed === 0 ? 0 : 1
   })
 
-const lineageCommand = (graph: AssetGraph, args: ParsedArgs) =>
+const lineageCommand = (defs: AnyDefinitions, graph: AssetGraph, args: ParsedArgs) =>
   Effect.gen(function* () {
-    checkFlags(args, ["partition", "json", "definitions"])
+    const entityNames = Object.keys(defs.entities ?? {})
+    checkFlags(args, ["partition", "json", "definitions", ...entityNames])
     const asset = args.positionals[0]
     if (asset === undefined) throw new UsageError("lineage needs an ASSET")
     orUsage(parseSelection(graph, asset))
-    const partition = requireFlag(args, "partition")
+    let partition = requireFlag(args, "partition")
+    const entity = entityNames.find((n) => args.flags.has(n))
+    let details: unknown = undefined
+    if (entity !== undefined) {
+      const id = requireFlag(args, entity)
+      const found = yield* defs.entities![entity](partition.split(":")[0], id)
+      if (found === null) {
+        process.stderr.write(`no ${entity} '${id}' in ${partition.split(":")[0]}\n`)
+        return 1
+      }
+      if (graph.byKey.get(asset as AssetKey)?.partitions.kind === "dynamic") {
+        partition = `${partition.split(":")[0]}:${found.secondary}`
+      }
+      details = { [entity]: id, partition, ...(found.details as object) }
+    }
     const tree = yield* lineageOf(asset, partition)
     if (tree === null) {
       process.stderr.write(`${asset} ${partition} has not been materialized\n`)
       return 1
     }
-    out(args.flags.has("json") ? JSON.stringify(tree, null, 2) : formatLineage(tree))
+    if (args.flags.has("json")) out(JSON.stringify(details === undefined ? tree : { ...details as object, lineage: tree }, null, 2))
+    else out((details === undefined ? "" : `${JSON.stringify(details, null, 2)}\n`) + formatLineage(tree))
     return 0
   })
 
@@ -119,7 +135,7 @@ const dispatch = (defs: AnyDefinitions, graph: AssetGraph, args: ParsedArgs) => 
   switch (args.command) {
     case "status": return statusCommand(defs, graph, args)
     case "materialize": return materializeCommand(defs, graph, args)
-    case "lineage": return lineageCommand(graph, args)
+    case "lineage": return lineageCommand(defs, graph, args)
     case "verify": return verifyStore(defs, graph, args, out)
     case "runs": case "events": return runsCommand(args)
     default: throw new UsageError(`unknown command '${args.command}'\n\n${HELP}`)

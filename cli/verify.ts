@@ -4,11 +4,19 @@
  */
 import { Effect } from "effect"
 import { stat } from "node:fs/promises"
+import { dirname, join } from "node:path"
 import {
   FileStore, RunStorage, allStatuses, formatPartition, loadSnapshot, parsePartitionFilter, parseSelection, sha256File,
   type AssetGraph, type AnyDefinitions
 } from "../engine/index.ts"
 import { optionalFlag, type ParsedArgs } from "./args.ts"
+
+const checkFile = async (abs: string, sha256: string): Promise<string | null> => {
+  const exists = await stat(abs).then(() => true, () => false)
+  if (!exists) return "missing"
+  const sha = await sha256File(abs)
+  return sha === sha256 ? null : `sha256 ${sha} differs from recorded ${sha256}`
+}
 
 export interface VerifyProblem {
   readonly asset: string
@@ -35,15 +43,23 @@ export const verifyStore = (
       for (const f of rec?.files ?? []) {
         checked++
         const abs = store.absolute(f.path)
-        const problem = yield* Effect.promise(async () => {
-          const exists = await stat(abs).then(() => true, () => false)
-          if (!exists) return "missing"
-          const sha = await sha256File(abs)
-          return sha === f.sha256 ? null : `sha256 ${sha} differs from recorded ${f.sha256}`
-        })
+        const problem = yield* Effect.promise(() => checkFile(abs, f.sha256))
         if (problem !== null) {
           problems.push({ asset: st.asset, partition: formatPartition(st.partition), path: abs, problem })
         }
+      }
+    }
+    // Files a materialization placed outside the store (a published release) are checked too.
+    const home = dirname(store.root)
+    for (const st of allStatuses(snap)) {
+      if (!selected.has(st.asset) || !filter.matches(st.partition) || st.status === "MISSING") continue
+      const rec = yield* storage.latest(st.asset, st.label)
+      const published = (rec?.metadata.published ?? []) as Array<{ path: string; sha256: string }>
+      for (const f of published) {
+        checked++
+        const abs = join(home, f.path)
+        const problem = yield* Effect.promise(() => checkFile(abs, f.sha256))
+        if (problem !== null) problems.push({ asset: st.asset, partition: st.label, path: abs, problem })
       }
     }
     if (args.flags.has("json")) out(JSON.stringify({ checked, problems }))

@@ -16,8 +16,16 @@ export type EngineServices = RunStorage | FileStore | SourceHashes
 /** Supplies configuration (before schema decoding) of an asset for one primary key. */
 export type ConfigResolver<R> = (asset: AssetKey, primary: string) => Effect.Effect<unknown, unknown, R>
 
+/**
+ * Finds an entity (e.g. a building) within a primary partition: the secondary partition that
+ * holds it and what the product knows of it. Exposed by the CLI as `lineage --<name> ID`.
+ */
+export type EntityLocator<R> = (primary: string, id: string) =>
+  Effect.Effect<{ readonly secondary: string; readonly details: unknown } | null, unknown, R>
+
 export interface Definitions<Assets extends ReadonlyArray<AnyAsset>, R> {
   readonly assets: Assets
+  readonly entities?: Readonly<Record<string, EntityLocator<any>>>
   /** The primary keys that exist (e.g. declared release versions). */
   readonly primaryKeys: Effect.Effect<ReadonlyArray<string>, unknown, R>
   readonly config: ConfigResolver<R>
@@ -31,6 +39,7 @@ export interface Definitions<Assets extends ReadonlyArray<AnyAsset>, R> {
  */
 export interface AnyDefinitions {
   readonly assets: ReadonlyArray<AnyAsset>
+  readonly entities?: Readonly<Record<string, EntityLocator<any>>>
   readonly primaryKeys: Effect.Effect<ReadonlyArray<string>, unknown, any>
   readonly config: ConfigResolver<any>
   readonly resources: Layer.Layer<never, unknown, any>
