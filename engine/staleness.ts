@@ -120,6 +120,7 @@ export const upstreamOf = (
 }
 
 const canonicalInputs = (inputs: ReadonlyArray<InputRecord>): string => {
+  if (inputs.length === 1) return `${inputs[0].asset}\u0000${inputs[0].partition}\u0000${inputs[0].dataVersion}`
   const parts = inputs.map((i) => `${i.asset}\u0000${i.partition}\u0000${i.dataVersion}`)
   if (parts.length > 1) parts.sort()
   return parts.join("\n")
