@@ -191,14 +191,18 @@ function lod0Surface(pool: VertexPool, polygon: Polygon, z: number): number[][] 
 }
 
 /**
- * LoD 1.2 Solid of one mesh. LIMITATION: a face whose outer ring collapses below 3 distinct
- * vertices after rounding to the scale (edges under ~1 mm) is dropped, which leaves the shell
+ * Solid of one mesh with the four fixed semantic surfaces of 3DBAG; a face carrying
+ * `attributes` (LoD2.2 roofs: slope, azimuth, heights) gets a surface of its own, appended
+ * after the four, holding them (rounded like the building attributes).
+ * LIMITATION: a face whose outer ring collapses below 3 distinct vertices after rounding to
+ * the scale (edges under ~1 mm) is dropped, which leaves the shell
  * open; the extrusion upstream must not produce such edges (snap footprints first).
  */
 function solidGeometry(pool: VertexPool, mesh: SolidMesh, lod: string): CityJsonGeometry {
   const v = mesh.vertices
   const shell: number[][][] = []
   const values: number[] = []
+  const surfaces = [...SURFACES]
   for (const face of mesh.faces) {
     const rings: number[][] = []
     for (const ring of face.rings) {
@@ -207,13 +211,20 @@ function solidGeometry(pool: VertexPool, mesh: SolidMesh, lod: string): CityJson
     }
     if (rings.length === 0 || rings[0].length === 0) continue
     shell.push(rings.filter((r) => r.length > 0))
-    values.push(surfaceIndex(face.semantic, face.onFootprintEdge))
+    if (face.attributes === undefined) {
+      values.push(surfaceIndex(face.semantic, face.onFootprintEdge))
+      continue
+    }
+    const extra = roundAttributes(face.attributes)
+    const wall = face.semantic === "WallSurface" ? { on_footprint_edge: face.onFootprintEdge } : {}
+    values.push(surfaces.length)
+    surfaces.push({ type: face.semantic, ...wall, ...extra })
   }
   return {
     type: "Solid",
     lod,
     boundaries: [shell],
-    semantics: { surfaces: SURFACES, values: [values] }
+    semantics: { surfaces, values: [values] }
   }
 }
 
@@ -221,6 +232,9 @@ export interface BuildingPartInput {
   /** Footprint of the part (outer CCW, holes CW). */
   readonly lod0: Polygon
   readonly lod12: SolidMesh | null
+  /** LoD1.3 and LoD2.2 solids, written after LoD1.2 with lod "1.3" / "2.2" when present. */
+  readonly lod13?: SolidMesh | null
+  readonly lod22?: SolidMesh | null
   /**
    * Height of the LoD0 surface; default the lowest z of `lod12` (its floor, so LoD0 and floor
    * share vertices), else the Building's `b3_h_maaiveld`, else 0.
@@ -266,6 +280,8 @@ export function buildingFeature(
   input.parts.forEach((p, k) => {
     if (p.lod12 === null) return
     const geometry = [solidGeometry(pool, p.lod12, "1.2")]
+    if (p.lod13 != null) geometry.push(solidGeometry(pool, p.lod13, "1.3"))
+    if (p.lod22 != null) geometry.push(solidGeometry(pool, p.lod22, "2.2"))
     const parents = [input.id]
     parts.push([`${input.id}-${k}`, { type: "BuildingPart", attributes: {}, geometry, parents }])
   })

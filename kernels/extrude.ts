@@ -13,6 +13,11 @@ export interface SolidFace {
   readonly semantic: SurfaceSemantic
   /** Walls only: whether the wall stands on an edge of the footprint polygon. */
   readonly onFootprintEdge?: boolean
+  /**
+   * Per-surface attributes (roofs: `b3_hellingshoek`, `b3_azimut`, `b3_h_dak_*`), written on the
+   * face's semantic surface; absent for plain surfaces.
+   */
+  readonly attributes?: Readonly<Record<string, number | string | null>>
 }
 
 export interface SolidMesh {
