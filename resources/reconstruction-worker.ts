@@ -12,6 +12,9 @@ import { polygonArea } from "../kernels/polygon-measure.ts"
 import { reconstructLod12, type BuildingResult, type Lod12Params } from "../kernels/reconstruct-lod12.ts"
 import { buildingFeature, cityJsonSeqHeader, type Transform } from "../kernels/cityjson-feature.ts"
 import { withValidationAttributes } from "../kernels/feature-validation.ts"
+import type { PointSet } from "../kernels/geometry-types.ts"
+import { cropToPolygon } from "../kernels/point-index.ts"
+import { reconstructLod22, type Lod22Result } from "../kernels/reconstruct-lod22.ts"
 import { loadEpoch, type EpochFiles, type LoadedEpoch } from "./tile-points.ts"
 
 export interface TileFootprint {
@@ -41,6 +44,7 @@ export interface TileSummary {
   readonly skipReasons: Record<string, number>
   readonly selection: Record<string, number>
   readonly pointsPerEpoch: Record<string, number>
+  readonly roofTypes: Record<string, number>
   readonly decodeMs: number
   readonly reconstructMs: number
 }
@@ -68,36 +72,70 @@ const yearOf = (v: unknown): number | null => {
   return Number.isInteger(n) && n > 1000 && n < 9999 ? n : null
 }
 
-const skipResult = (f: TileFootprint, reason: string) => ({ parts: [] as BuildingResult[], reason })
+interface PartResult {
+  readonly base: BuildingResult
+  readonly roof: Lod22Result | null
+}
 
-/** Runs the LoD1.2 kernel per polygon part; the largest part gives the building's attributes. */
+const subset = (p: PointSet, idx: Uint32Array): PointSet => ({
+  x: Float64Array.from(idx, (i) => p.x[i]), y: Float64Array.from(idx, (i) => p.y[i]),
+  z: Float64Array.from(idx, (i) => p.z[i]), classification: Uint8Array.from(idx, (i) => p.classification[i]),
+  length: idx.length
+})
+
+/** LoD1.3 and LoD2.2 of a modelled part, from the building points of the epoch chosen for LoD1.2. */
+const withRoof = (base: BuildingResult, epochs: ReadonlyArray<LoadedEpoch>): PartResult => {
+  const ground = base.attributes.b3_h_maaiveld
+  const e = epochs.find((x) => x.epoch === base.attributes.b3_pw_bron)
+  if (base.lod12 === null || base.footprint === null || e === undefined || typeof ground !== "number") {
+    return { base, roof: null }
+  }
+  const idx = cropToPolygon(e.points, e.index, base.footprint, [e.buildingClass], 0)
+  const roof = reconstructLod22({ polygon: base.footprint, groundZ: ground, points: subset(e.points, idx) })
+  return { base, roof: roof.extrusion === "skip" ? null : roof }
+}
+
+/** Runs the kernels per polygon part; the largest part gives the building's attributes. */
 const reconstruct = (f: TileFootprint, epochs: LoadedEpoch[], ground: number | null, params: Partial<Lod12Params>) => {
-  if (f.status === "dropped") return skipResult(f, f.reasons[0] ?? "dropped")
+  if (f.status === "dropped") return { parts: [] as PartResult[], reason: f.reasons[0] ?? "dropped" }
   if (f.status === "invalid" || f.geometry === null || f.geometry.length === 0) {
-    return skipResult(f, `invalid footprint: ${f.reasons.join("; ") || "no geometry"}`)
+    return { parts: [] as PartResult[], reason: `invalid footprint: ${f.reasons.join("; ") || "no geometry"}` }
   }
   const year = yearOf(f.attributes.oorspronkelijkbouwjaar)
-  const parts = [...f.geometry].map((polygon: Polygon) => reconstructLod12(
-    { id: f.id, polygon, constructionYear: year, tileGroundHeight: ground }, epochs, params))
+  const parts = [...f.geometry].map((polygon: Polygon) => withRoof(reconstructLod12(
+    { id: f.id, polygon, constructionYear: year, tileGroundHeight: ground }, epochs, params), epochs))
   return { parts, reason: null }
 }
 
-/** Attributes of the whole building: BAG ones, then the largest part's, volumes summed. */
+const sumOf = (parts: ReadonlyArray<PartResult>, key: string, from: "base" | "roof") => {
+  const vs = parts.map((p) => (from === "base" ? p.base.attributes[key] : p.roof?.attributes[key]))
+    .filter((v): v is number => typeof v === "number")
+  return vs.length > 0 ? vs.reduce((a, b) => a + b, 0) : null
+}
+
+/** Attributes of the whole building: BAG ones, then the largest part's, volumes and areas summed. */
 const buildingAttributes = (
-  f: TileFootprint, parts: BuildingResult[], skipReason: string | null
+  f: TileFootprint, parts: PartResult[], skipReason: string | null
 ): Record<string, unknown> => {
-  const main = parts.length === 0 ? null
-    : parts.reduce((a, b) => (polygonArea(b.footprint ?? []) > polygonArea(a.footprint ?? []) ? b : a))
-  const extrusie = main === null ? "skip" : parts.some((p) => p.extrusie === "standard") ? "standard" : main.extrusie
-  const volumes = parts.map((p) => p.attributes.b3_volume_lod12).filter((v): v is number => typeof v === "number")
-  const reasons = [skipReason, ...parts.map((p) => p.reason)].filter((r): r is string => r !== null)
+  const main = parts.length === 0 ? null : parts.reduce((a, b) =>
+    (polygonArea(b.base.footprint ?? []) > polygonArea(a.base.footprint ?? []) ? b : a))
+  const extrusions = parts.map((p) => (p.roof !== null ? p.roof.extrusion : p.base.extrusie))
+  const extrusie = main === null ? "skip" : extrusions.includes("standard") ? "standard" : extrusions[0]
+  const reasons = [skipReason, ...parts.flatMap((p) => [p.base.reason, p.roof?.reason ?? null])]
+    .filter((r): r is string => r !== null)
   return {
     identificatie: f.id,
     ...f.attributes,
-    ...(main?.attributes ?? {}),
+    ...(main?.base.attributes ?? {}),
+    ...(main?.roof?.attributes ?? {}),
     b3_extrusie: extrusie,
     b3_extrusie_reden: reasons.length > 0 ? [...new Set(reasons)].join("; ") : null,
-    b3_volume_lod12: volumes.length > 0 ? volumes.reduce((a, b) => a + b, 0) : null,
+    b3_volume_lod12: sumOf(parts, "b3_volume_lod12", "base"),
+    b3_volume_lod13: sumOf(parts, "b3_volume_lod13", "roof"),
+    b3_volume_lod22: sumOf(parts, "b3_volume_lod22", "roof"),
+    b3_opp_dak_plat: sumOf(parts, "b3_opp_dak_plat", "roof"),
+    b3_opp_dak_schuin: sumOf(parts, "b3_opp_dak_schuin", "roof"),
+    b3_opp_buitenmuur: sumOf(parts, "b3_opp_buitenmuur", "roof"),
     b3_bag_bag_overlap: f.overlapArea,
     b3_footprint_status: f.status,
     b3_footprint_reparaties: f.status === "repaired" ? f.reasons.join("; ") : null
@@ -117,12 +155,14 @@ export const reconstructTile = async (job: TileJob): Promise<TileSummary> => {
   const transform: Transform = { scale: [0.001, 0.001, 0.001], translate: job.translate }
   const lines = [JSON.stringify(cityJsonSeqHeader({ translate: job.translate, metadata: job.metadata }))]
   const summary: TileSummary = { footprints: job.footprints.length, features: 0, byExtrusion: {}, skipReasons: {},
-    selection: {}, pointsPerEpoch: Object.fromEntries(epochs.map((e) => [e.epoch, e.points.length])),
+    selection: {}, roofTypes: {}, pointsPerEpoch: Object.fromEntries(epochs.map((e) => [e.epoch, e.points.length])),
     decodeMs: Math.round(epochs.reduce((s, e) => s + e.decodeMs, 0)), reconstructMs: 0 }
   for (const f of [...job.footprints].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const { parts, reason } = reconstruct(f, epochs, ground, job.params)
     const attributes = buildingAttributes(f, parts, reason)
-    const lod0 = parts.length > 0 ? parts.map((p) => ({ lod0: p.footprint ?? [], lod12: p.lod12 }))
+    const lod0 = parts.length > 0
+      ? parts.map((p) => ({ lod0: p.base.footprint ?? [], lod12: p.base.lod12, lod13: p.roof?.lod13 ?? null,
+        lod22: p.roof?.lod22 ?? null }))
       : (f.geometry ?? []).map((polygon) => ({ lod0: polygon, lod12: null }))
     const feature = buildingFeature({ id: f.id, attributes, parts: lod0.filter((p) => p.lod0.length > 0) }, transform)
     lines.push(JSON.stringify(withValidationAttributes(feature, transform)))
@@ -132,6 +172,7 @@ export const reconstructTile = async (job: TileJob): Promise<TileSummary> => {
       count(summary.skipReasons, String(attributes.b3_extrusie_reden ?? "unknown").split(": ")[0])
     }
     count(summary.selection, attributes.b3_pw_selectie_reden as string | null)
+    count(summary.roofTypes, attributes.b3_dak_type as string | null)
   }
   await writeFile(job.outputFile, `${lines.join("\n")}\n`)
   return { ...summary, reconstructMs: Math.round(performance.now() - t0) }

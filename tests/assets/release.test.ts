@@ -131,15 +131,18 @@ describe("published_release of the sample 2024.02", () => {
 })
 
 describe("published_release#quality gate", () => {
-  it("refuses to publish when a LoD's validity cannot reach the configured minimum", async () => {
-    const d = join(sharedData, "ahn3-bgt-delft-3dfier")
-    const release = delftRelease(join(d, "bgt_pand.geojson"), [join(d, "ahn3_cropped_1.laz"), join(d, "ahn3_cropped_2.laz")],
-      { tiling: { maxPerTile: 200 }, release_quality_report: { minValidShare: { lod12: 0.99, lod13: 0.9 } } })
+  it("refuses to publish a release whose point clouds give no solid to validate, naming why", async () => {
+    // Delft footprints with Amsterdam's AHN3: every building is outside the point cloud
+    const release = delftRelease(join(sharedData, "ahn3-bgt-delft-3dfier", "bgt_pand.geojson"),
+      [join(sharedData, "ahn3-bag-amsterdam-bag3d", "ahn3", "unit_25gn1_2.laz")], { tiling: { maxPerTile: 200 } })
     const p = pipeline(releaseDir(release))
     const run = await p.materialize("downloadable_tiles", "2030.01")
     const failure = run.outcomes.find((o) => o.asset === "published_release")
     expect(failure?.outcome).toBe("failed")
-    expect(failure?.error).toMatch(/^release 2030\.01 is not published: .*LoD1\.3/)
+    expect(failure?.error).toMatch(/^release 2030\.01 is not published: .*LoD1\.2/)
     expect(existsSync(join(p.home, "releases", "2030.01"))).toBe(false)
+    const report = await p.latest("release_quality_report", "2030.01")
+    expect(report.metadata.publishable).toBe(false)
+    expect(report.metadata.validity.lod12.buildings).toBe(0)
   })
 })
