@@ -91,7 +91,7 @@ const withRoof = (base: BuildingResult, epochs: ReadonlyArray<LoadedEpoch>): Par
     return { base, roof: null }
   }
   const idx = cropToPolygon(e.points, e.index, base.footprint, [e.buildingClass], 0)
-  const roof = reconstructLod22({ polygon: base.footprint, groundZ: ground, points: subset(e.points, idx) })
+  const roof = reconstructLod22({ polygon: base.footprint, groundZ: ground, points: subset(e.points, idx) }, { validate: false })
   return { base, roof: roof.extrusion === "skip" ? null : roof }
 }
 
