@@ -5,6 +5,7 @@
  * are `order[cellStart[c] .. cellStart[c + 1])`. Building it is O(n + cells) time and
  * 4·(n + cells) bytes beyond the points; it never changes the PointSet.
  */
+import { ringsBBox } from "./polygon-measure.ts"
 import type { BBox, Polygon, PointSet } from "./geometry-types.ts"
 
 export interface PointIndex {
@@ -110,21 +111,7 @@ export function queryBBox(points: PointSet, index: PointIndex, bbox: BBox): Uint
 }
 
 /** Bounding box of all rings of a polygon. */
-export function polygonBBox(polygon: Polygon): BBox {
-  let x0 = Infinity
-  let y0 = Infinity
-  let x1 = -Infinity
-  let y1 = -Infinity
-  for (const ring of polygon) {
-    for (let i = 0; i < ring.length; i += 2) {
-      if (ring[i] < x0) x0 = ring[i]
-      if (ring[i] > x1) x1 = ring[i]
-      if (ring[i + 1] < y0) y0 = ring[i + 1]
-      if (ring[i + 1] > y1) y1 = ring[i + 1]
-    }
-  }
-  return [x0, y0, x1, y1]
-}
+export const polygonBBox = (polygon: Polygon): BBox => ringsBBox(polygon)
 
 /**
  * Even-odd point-in-polygon over all rings, so holes are respected. Half-open crossing rule:

@@ -3,14 +3,14 @@
  * layers of the release GeoPackage. Little-endian; every ring is written closed. Pure.
  */
 
+import { encodeMultiPolygonWkb } from "./wkb.ts"
+
 /** x, y, z triples without the closing repeat of the first vertex. */
 export type RingZ = Float64Array
 /** Ring 0 outer, the others holes; orientation is kept as given (3D has no CCW convention). */
 export type PolygonZ = ReadonlyArray<RingZ>
 export type MultiPolygonZ = ReadonlyArray<PolygonZ>
 
-const WKB_POLYGON_Z = 1003
-const WKB_MULTIPOLYGON_Z = 1006
 const GPKG_HEADER_BYTES = 8
 /** Envelope indicator 2: [minx, maxx, miny, maxy, minz, maxz], 48 bytes. */
 const GPKG_ENVELOPE_XYZ = 2
@@ -18,44 +18,8 @@ const GPKG_ENVELOPE_XYZ_BYTES = 48
 const GPKG_FLAG_LITTLE = 0x01
 const GPKG_FLAG_EMPTY = 0x10
 
-function encodedLength(mp: MultiPolygonZ): number {
-  let bytes = 9
-  for (const poly of mp) {
-    bytes += 9
-    for (const ring of poly) bytes += 4 + (ring.length / 3 + 1) * 24
-  }
-  return bytes
-}
-
 /** Little-endian ISO WKB MultiPolygon Z. */
-export function encodeWkbMultiPolygonZ(mp: MultiPolygonZ): Uint8Array {
-  const out = new Uint8Array(encodedLength(mp))
-  const view = new DataView(out.buffer)
-  let pos = 0
-  const header = (type: number, count: number): void => {
-    view.setUint8(pos, 1)
-    view.setUint32(pos + 1, type, true)
-    view.setUint32(pos + 5, count, true)
-    pos += 9
-  }
-  header(WKB_MULTIPOLYGON_Z, mp.length)
-  for (const poly of mp) {
-    header(WKB_POLYGON_Z, poly.length)
-    for (const ring of poly) {
-      const n = ring.length / 3
-      view.setUint32(pos, n + 1, true)
-      pos += 4
-      for (let i = 0; i <= n; i++) {
-        const k = 3 * (i % n)
-        view.setFloat64(pos, ring[k], true)
-        view.setFloat64(pos + 8, ring[k + 1], true)
-        view.setFloat64(pos + 16, ring[k + 2], true)
-        pos += 24
-      }
-    }
-  }
-  return out
-}
+export const encodeWkbMultiPolygonZ = (mp: MultiPolygonZ): Uint8Array => encodeMultiPolygonWkb(mp, 3)
 
 /** [minx, maxx, miny, maxy, minz, maxz] (GeoPackage envelope order); NaNs when empty. */
 export function envelopeZ(mp: MultiPolygonZ): number[] {

@@ -163,18 +163,19 @@ export const decodeGpkgGeometry = (blob: Uint8Array): WkbDecodeResult => {
   return decodeWkb(head.wkb)
 }
 
-const encodedLength = (mp: MultiPolygon): number => {
+/**
+ * Little-endian ISO WKB MultiPolygon of flat rings with `dims` coordinates per vertex (2: types
+ * 6/3; 3: MultiPolygon Z 1006 / Polygon Z 1003); every ring is written with its closing vertex.
+ */
+export const encodeMultiPolygonWkb = (
+  mp: ReadonlyArray<ReadonlyArray<Float64Array>>, dims: 2 | 3
+): Uint8Array => {
   let bytes = 9
   for (const poly of mp) {
     bytes += 9
-    for (const ring of poly) bytes += 4 + (ring.length / 2 + 1) * 16
+    for (const ring of poly) bytes += 4 + (ring.length / dims + 1) * 8 * dims
   }
-  return bytes
-}
-
-/** Little-endian 2D MultiPolygon WKB; every ring is written with its closing vertex. */
-export const encodeWkb = (mp: MultiPolygon): Uint8Array => {
-  const out = new Uint8Array(encodedLength(mp))
+  const out = new Uint8Array(bytes)
   const view = new DataView(out.buffer)
   let pos = 0
   const header = (type: number, count: number): void => {
@@ -183,22 +184,25 @@ export const encodeWkb = (mp: MultiPolygon): Uint8Array => {
     view.setUint32(pos + 5, count, true)
     pos += 9
   }
-  header(WKB_MULTIPOLYGON, mp.length)
+  const zType = dims === 3 ? 1000 : 0
+  header(WKB_MULTIPOLYGON + zType, mp.length)
   for (const poly of mp) {
-    header(WKB_POLYGON, poly.length)
+    header(WKB_POLYGON + zType, poly.length)
     for (const ring of poly) {
-      const n = ring.length / 2
+      const n = ring.length / dims
       view.setUint32(pos, n + 1, true)
       pos += 4
       for (let i = 0; i <= n; i++) {
-        view.setFloat64(pos, ring[2 * (i % n)], true)
-        view.setFloat64(pos + 8, ring[2 * (i % n) + 1], true)
-        pos += 16
+        for (let d = 0; d < dims; d++) view.setFloat64(pos + 8 * d, ring[dims * (i % n) + d], true)
+        pos += 8 * dims
       }
     }
   }
   return out
 }
+
+/** Little-endian 2D MultiPolygon WKB; every ring is written with its closing vertex. */
+export const encodeWkb = (mp: MultiPolygon): Uint8Array => encodeMultiPolygonWkb(mp, 2)
 
 /** GeoPackage blob: little-endian header with an xy envelope, then `encodeWkb`. */
 export const encodeGpkgGeometry = (mp: MultiPolygon, srsId: number): Uint8Array => {
