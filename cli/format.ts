@@ -36,9 +36,22 @@ export const formatStatus = (rows: ReadonlyArray<PartitionStatus>, json: boolean
       }))
     })
   }
-  const lines = rows.filter((r) => all || r.status !== "FRESH").map((r) =>
-    `${r.status.padEnd(7)} ${r.asset} ${formatPartition(r.partition)}` +
-    (r.causes.length > 0 ? `\n          ${r.causes.map(describeCause).join("\n          ")}` : ""))
+  const shown = 5
+  const lines = rows.filter((r) => all || r.status !== "FRESH").map((r) => {
+    const causes = r.causes.slice(0, shown).map(describeCause)
+    if (r.causes.length > shown) causes.push(`… and ${r.causes.length - shown} more (see --json)`)
+    return `${r.status.padEnd(7)} ${r.asset} ${formatPartition(r.partition)}` +
+      (causes.length > 0 ? `\n          ${causes.join("\n          ")}` : "")
+  })
+  const perAsset = new Map<string, { FRESH: number; STALE: number; MISSING: number }>()
+  for (const r of rows) {
+    const c = perAsset.get(r.asset) ?? { FRESH: 0, STALE: 0, MISSING: 0 }
+    c[r.status]++
+    perAsset.set(r.asset, c)
+  }
+  for (const [asset, c] of perAsset) {
+    lines.push(`${asset.padEnd(24)} ${c.FRESH} fresh, ${c.STALE} stale, ${c.MISSING} missing`)
+  }
   lines.push(`${rows.length} partition(s): ${counts.FRESH} fresh, ${counts.STALE} stale, ${counts.MISSING} missing`)
   return lines.join("\n")
 }
