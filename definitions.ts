@@ -51,7 +51,8 @@ export interface Settings {
 export const makeDefinitions = (s: Settings): Definitions<typeof assets, Releases.Releases> => {
   const pool = workerPoolLayer(s.workers)
   const resources = Layer.mergeAll(
-    Releases.layer({ dir: s.releasesDir, downloadCache: join(s.home, "downloads") }),
+    Releases.layer({ dir: s.releasesDir, downloadCache: join(s.home, "downloads"),
+      assetKeys: [...buildSteps, publishedRelease].map((a) => a.key) }),
     AhnCatalog.layer(join(s.home, "cache", "ahn")),
     Footprints.layer,
     Duck.layer,

@@ -19,7 +19,7 @@ const HELP = `assets — materialize the asset graph
 
   assets list [--json]
   assets status --select S [--partition P] [--json] [--all]
-  assets materialize --select S --partition P [--concurrency N] [--no-upstream] [--json]
+  assets materialize --select S --partition P [--concurrency N] [--no-upstream] [--force] [--json]
   assets lineage ASSET --partition P [--building ID] [--json]
   assets verify [--select S] [--partition P] [--json]
   assets runs [--json]            assets events RUN_ID [--json]
@@ -29,7 +29,7 @@ descendants) | key:glob.  Partitions: 2024.02 (every tile of it) | 2024.02:9/560
 Environment: ASSETS_HOME (default ./.assets), ASSETS_DEFINITIONS (default the package's definitions.ts)
 `
 
-const BOOLEAN = new Set(["json", "all", "no-upstream", "help"])
+const BOOLEAN = new Set(["json", "all", "no-upstream", "force", "help"])
 
 const loadDefinitions = async (args: ParsedArgs): Promise<AnyDefinitions> => {
   const spec = optionalFlag(args, "definitions") ?? process.env.ASSETS_DEFINITIONS
@@ -59,7 +59,7 @@ const statusCommand = (defs: AnyDefinitions, graph: AssetGraph, args: ParsedArgs
 
 const materializeCommand = (defs: AnyDefinitions, graph: AssetGraph, args: ParsedArgs) =>
   Effect.gen(function* () {
-    checkFlags(args, ["select", "partition", "concurrency", "json", "no-upstream", "definitions"])
+    checkFlags(args, ["select", "partition", "concurrency", "json", "no-upstream", "force", "definitions"])
     const concurrency = Number(optionalFlag(args, "concurrency") ?? availableParallelism())
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new UsageError(`--concurrency must be a whole number ≥ 1, got '${optionalFlag(args, "concurrency")}'`)
@@ -68,7 +68,8 @@ const materializeCommand = (defs: AnyDefinitions, graph: AssetGraph, args: Parse
       : lineReporter((l) => process.stderr.write(`${l}\n`))
     const s = yield* materialize(defs, graph, {
       selection: requireFlag(args, "select"), partitions: requireFlag(args, "partition"), concurrency,
-      upstream: !args.flags.has("no-upstream"), command: process.argv.slice(2).join(" "), reporter
+      upstream: !args.flags.has("no-upstream"), force: args.flags.has("force"),
+      command: process.argv.slice(2).join(" "), reporter
     })
     const failures = s.outcomes.filter((o) => o.outcome === "failed")
       .map((o) => ({ asset: o.asset, partition: o.partition, error: o.error }))
@@ -120,9 +121,14 @@ const runsCommand = (args: ParsedArgs) =>
     if (args.command === "events") {
       const id = args.positionals[0]
       if (id === undefined) throw new UsageError("events needs a RUN_ID")
+      if ((yield* storage.run(id)) === null) {
+        process.stderr.write(`assets: unknown run '${id}' (see 'assets runs')\n`)
+        return 2
+      }
       const events = yield* storage.events(id)
-      out(args.flags.has("json") ? JSON.stringify(events) : events.map((e) =>
-        `${e.type.padEnd(16)} ${e.asset ?? ""} ${e.partition ?? ""} ${e.message ?? ""}`).join("\n"))
+      out(args.flags.has("json") ? JSON.stringify(events) : events.length === 0 ? "(no events: nothing ran)"
+        : events.map((e) => `${e.at ?? ""} ${e.type.padEnd(16)} ${e.asset ?? ""} ${e.partition ?? ""} ${e.message ?? ""}`)
+          .join("\n"))
       return 0
     }
     const runs = yield* storage.runs(50)
@@ -158,12 +164,19 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   return Effect.runPromise(provideEngine(defs, resolveHome(), Effect.suspend(() => dispatch(defs, graph, args))))
 }
 
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0)
+  throw e
+})
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code
   },
   (e) => {
     const msg = e instanceof UsageError ? e.message : describeError(e)
+    if (process.env.ASSETS_DEBUG) console.error(e)
     process.stderr.write(`assets: ${msg}\n`)
     process.exitCode = 2
   }

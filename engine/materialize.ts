@@ -9,7 +9,7 @@
 import { Cause, Effect, Exit } from "effect"
 import { randomUUID } from "node:crypto"
 import type { AnyAsset, InputPartition, MaterializeResult } from "./asset.ts"
-import { AssetError, errorMessage } from "./errors.ts"
+import { AssetError, SelectionError, errorMessage } from "./errors.ts"
 import { FileStore } from "./file-store.ts"
 import type { AnyDefinitions, AssetGraph } from "./graph.ts"
 import { ancestors } from "./graph.ts"
@@ -28,6 +28,8 @@ export interface MaterializeOptions {
   readonly concurrency: number
   /** Also run stale or missing ancestors of the selection (default true). */
   readonly upstream?: boolean
+  /** Re-run the selected assets' partitions even when fresh (e.g. after `verify` found damage). */
+  readonly force?: boolean
   readonly command: string
   readonly reporter: Reporter
 }
@@ -77,14 +79,24 @@ export const materialize = (defs: AnyDefinitions, graph: AssetGraph, opts: Mater
       yield* storage.appendEvent({ runId, asset: null, partition: null, type: "RUNS_ABANDONED",
         message: `${abandoned.length} earlier run(s) did not finish`, data: { runs: abandoned } })
     }
+    const known = yield* defs.primaryKeys
+    const matching = known.filter((k) => filter.matches({ primary: k, secondary: null }) ||
+      filter.matches({ primary: k, secondary: "*" }) || filter.text.startsWith(`${k}:`) || filter.text === "*")
+    if (matching.length === 0) {
+      return yield* new SelectionError({ expression: filter.text,
+        message: `no version matches '${filter.text}'; known: ${known.join(", ") || "(none)"}` })
+    }
     const outcomes: PartitionOutcome[] = []
+    let selectedMatched = 0
     const failedNodes = new Set<string>()
     let skipped = 0
     for (const asset of plannedAssets(graph, selected, opts.upstream ?? true)) {
       const snap = yield* loadSnapshot(defs, graph, { observe: true })
       const parts = partitionsOf(asset, snap.primaryKeys, snap.latest).filter(wanted(filter.matches))
       const byLabel = snap.statuses.get(asset.key)!
-      const todo = parts.map((p) => byLabel.get(formatPartition(p))!).filter((st) => st.status !== "FRESH")
+      const forced = (opts.force ?? false) && selected.includes(asset.key)
+      if (selected.includes(asset.key)) selectedMatched += parts.length
+      const todo = parts.map((p) => byLabel.get(formatPartition(p))!).filter((st) => forced || st.status !== "FRESH")
       skipped += parts.length - todo.length
       opts.reporter.asset(asset.key, todo.length, parts.length - todo.length)
       const partsByAsset = new Map(graph.order.map((a) =>
@@ -97,6 +109,13 @@ export const materialize = (defs: AnyDefinitions, graph: AssetGraph, opts: Mater
           }))
         ), { concurrency: Math.max(1, opts.concurrency) })
       outcomes.push(...results)
+    }
+    // Nothing selected matched and nothing failed: the partition expression names nothing. (When
+    // an upstream that defines the partitions failed, that failure is the answer instead.)
+    if (selectedMatched === 0 && outcomes.every((o) => o.outcome !== "failed")) {
+      yield* storage.endRun(runId, "failed", { materialized: 0, skipped, failed: 0 })
+      return yield* new SelectionError({ expression: filter.text,
+        message: `no partition of ${selected.join(", ")} matches '${filter.text}'` })
     }
     const summary: MaterializeSummary = {
       runId,

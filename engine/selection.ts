@@ -3,7 +3,7 @@
  *   `a`        the asset a            `a,b`   both
  *   `+a`       a and its parents      `a+`    a and its children   (`++a`: two levels, …)
  *   `*a`       a and all ancestors    `a*`    a and all descendants
- *   `key:gl*b` assets whose key matches the glob
+ *   `key:gl*b` assets whose key matches the glob     `*`     every asset
  * Selecting an asset also selects the assets that declare they complete it (`completes`).
  * Partition expressions: `2024.02` (every secondary key of that primary, or the primary partition
  * itself), `2024.02:9/560/624`, and globs on either side (`2024.02:10/*`, `*`).
@@ -54,6 +54,10 @@ export const parseSelection = (g: AssetGraph, expr: string): Either.Either<Asset
     return Either.left(new SelectionError({ expression: expr, message: "empty selection" }))
   }
   for (const term of terms) {
+    if (term === "*") {
+      for (const a of g.order) picked.add(a.key)
+      continue
+    }
     const m = TERM.exec(term)
     if (m === null || (m[3] === "*" && m[2].endsWith("*") && !m[2].startsWith("key:"))) {
       return Either.left(new SelectionError({ expression: expr, message: `cannot parse '${term}'` }))

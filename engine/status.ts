@@ -33,15 +33,22 @@ export const allStatuses = (snap: StatusSnapshot): PartitionStatus[] =>
 
 const resolveConfig = (defs: AnyDefinitions, asset: AnyAsset, primary: string) =>
   defs.config(asset.key, primary).pipe(
-    Effect.map((raw) => Schema.decodeUnknownEither(asset.configSchema)(raw ?? {})),
+    Effect.map((raw) => Schema.decodeUnknownEither(asset.configSchema, { onExcessProperty: "error" })(raw ?? {})),
     Effect.map((decoded): ResolvedConfig =>
       Either.isRight(decoded)
         ? { value: decoded.right, hash: hashParts([stableStringify(decoded.right)]), error: null }
-        : invalid(ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-          .map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message}`).join("; "))
+        : invalid(conciseIssues(decoded.left))
     ),
     Effect.catchAll((e) => Effect.succeed(invalid(errorMessage(e))))
   )
+
+/** One line per field, the first problem of each: `maxPerTile: Expected a positive number, actual -1`. */
+const conciseIssues = (e: ParseResult.ParseError): string => {
+  const seen = new Set<string>()
+  return ParseResult.ArrayFormatter.formatErrorSync(e)
+    .filter((i) => !seen.has(i.path.join(".")) && (seen.add(i.path.join(".")), true))
+    .map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message.split("\n")[0]}`).join("; ")
+}
 
 const invalid = (message: string): ResolvedConfig => ({ value: null, hash: `invalid:${message}`, error: message })
 

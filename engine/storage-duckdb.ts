@@ -286,7 +286,8 @@ const makeService = (conn: DuckDBConnection): RunStorageService => {
           partition: r.partition_key === null ? null : String(r.partition_key),
           type: String(r.type),
           message: r.message === null ? null : String(r.message),
-          data: parse(r.data, null)
+          data: parse(r.data, null),
+          at: String(r.occurred_at)
         })))
       ),
     referencedFiles: () =>

@@ -25,6 +25,8 @@ export interface EventRecord {
   readonly type: string
   readonly message: string | null
   readonly data: Readonly<Record<string, unknown>> | null
+  /** When it was recorded (ISO time); absent on events being appended. */
+  readonly at?: string
 }
 
 /** One upstream partition as read by a materialization. */

@@ -129,8 +129,8 @@ const downloadOnce = async (url: string, sha256: string, cacheDir: string): Prom
   const target = join(cacheDir, `${sha256}-${basename(new URL(url).pathname) || "download"}`)
   if (await fs.stat(target).then(() => true, () => false)) return target
   await fs.mkdir(cacheDir, { recursive: true })
-  const res = await fetch(url).catch((e: Error) => {
-    throw new Error(`cannot download ${url}: ${e.message}`)
+  const res = await fetch(url).catch((e: Error & { cause?: { code?: string; message?: string } }) => {
+    throw new Error(`cannot download ${url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`)
   })
   if (!res.ok || res.body === null) throw new Error(`cannot download ${url}: HTTP ${res.status}`)
   const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.part`
@@ -148,9 +148,22 @@ const downloadOnce = async (url: string, sha256: string, cacheDir: string): Prom
 }
 
 /** One line per problem: `ahn.AHN3.year: Expected an integer, actual 2014.5`. */
-export const conciseParseError = (e: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(e)
-    .map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message}`).join("; ")
+export const conciseParseError = (e: ParseResult.ParseError): string => {
+  const seen = new Set<string>()
+  return ParseResult.ArrayFormatter.formatErrorSync(e).filter((i) => {
+    const k = i.path.join(".")
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  }).map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message.split("\n")[0].slice(0, 160)}`)
+    .join("; ")
+}
+
+/** A file listed twice (by two patterns, or twice over) is read once. */
+const uniqueBySha = <F extends { sha256: string }>(files: ReadonlyArray<F>): F[] => {
+  const seen = new Set<string>()
+  return files.filter((f) => !seen.has(f.sha256) && (seen.add(f.sha256), true))
+}
 
 /** The epochs a release declares, in name order. */
 export const ahnEpochs = (r: ReleaseConfig): Array<[string, typeof AhnEpoch.Type]> =>
@@ -163,6 +176,8 @@ const originOf = (base: string, path: string) => relative(base, path).split(sep)
 export interface ReleasesOptions {
   readonly dir: string
   readonly downloadCache: string
+  /** Asset keys a release may configure under `assets`; others are refused. */
+  readonly assetKeys?: ReadonlyArray<string>
 }
 
 export const makeReleases = (opts: ReleasesOptions, hashes: typeof SourceHashes.Service): ReleasesService => {
@@ -175,17 +190,23 @@ export const makeReleases = (opts: ReleasesOptions, hashes: typeof SourceHashes.
       const file = join(opts.dir, `${version}.json`)
       const text = yield* Effect.tryPromise({
         try: () => fs.readFile(file, "utf8"),
-        catch: () => new ReleaseError({ version, message: `no release file ${file}` })
+        catch: () => new ReleaseError({ version, message: `no release file ${file}` +
+          ` (releases are the *.json files in ${opts.dir})` })
       })
       const json = yield* Effect.try({
         try: () => JSON.parse(text) as unknown,
         catch: (e) => new ReleaseError({ version, message: `${file} is not JSON: ${(e as Error).message}` })
       })
-      const cfg = yield* Schema.decodeUnknown(ReleaseConfig)(json).pipe(
+      const cfg = yield* Schema.decodeUnknown(ReleaseConfig, { onExcessProperty: "error" })(json).pipe(
         Effect.mapError((e) => new ReleaseError({ version,
           message: `${file} is not a valid release: ${conciseParseError(e)}` })))
       if (cfg.version !== version) {
         return yield* new ReleaseError({ version, message: `${file} declares version '${cfg.version}'` })
+      }
+      const unknown = Object.keys(cfg.assets).filter((k) => opts.assetKeys !== undefined && !opts.assetKeys.includes(k))
+      if (unknown.length > 0) {
+        return yield* new ReleaseError({ version, message: `${file}: assets.${unknown[0]} is not an asset; ` +
+          `known: ${opts.assetKeys!.join(", ")}` })
       }
       return cfg
     })
@@ -218,7 +239,7 @@ export const makeReleases = (opts: ReleasesOptions, hashes: typeof SourceHashes.
     ahnFiles: (version) => release(version).pipe(Effect.flatMap((r) =>
       Effect.forEach(ahnEpochs(r), ([epoch, e]) =>
         Effect.forEach(e.files, (ref) => resolveRef(version, ref)).pipe(
-          Effect.map((lists) => lists.flat().map((f) => ({ ...f, epoch }))))).pipe(Effect.map((l) => l.flat()))))
+          Effect.map((lists) => uniqueBySha(lists.flat()).map((f) => ({ ...f, epoch }))))).pipe(Effect.map((l) => l.flat()))))
   }
 }
 

@@ -49,9 +49,11 @@ export interface TileSummary {
   readonly reconstructMs: number
 }
 
+/** Extent of the footprints that will be modelled (invalid and dropped ones need no points). */
 const extentOf = (footprints: ReadonlyArray<TileFootprint>, margin: number): BBox | null => {
   let b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity]
-  for (const f of footprints) for (const p of f.geometry ?? []) for (let i = 0; i < p[0].length; i += 2) {
+  const modelled = footprints.filter((f) => f.status === "valid" || f.status === "repaired")
+  for (const f of modelled) for (const p of f.geometry ?? []) for (let i = 0; i < p[0].length; i += 2) {
     b = [Math.min(b[0], p[0][i]), Math.min(b[1], p[0][i + 1]), Math.max(b[2], p[0][i]), Math.max(b[3], p[0][i + 1])]
   }
   return Number.isFinite(b[0]) ? [b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin] : null
@@ -99,7 +101,8 @@ const withRoof = (base: BuildingResult, epochs: ReadonlyArray<LoadedEpoch>): Par
 const reconstruct = (f: TileFootprint, epochs: LoadedEpoch[], ground: number | null, params: Partial<Lod12Params>) => {
   if (f.status === "dropped") return { parts: [] as PartResult[], reason: f.reasons[0] ?? "dropped" }
   if (f.status === "invalid" || f.geometry === null || f.geometry.length === 0) {
-    return { parts: [] as PartResult[], reason: `invalid footprint: ${f.reasons.join("; ") || "no geometry"}` }
+    const why = f.reasons.filter((r) => !r.startsWith("duplicate id")).join("; ")
+    return { parts: [] as PartResult[], reason: `invalid footprint: ${why || "no geometry"}` }
   }
   const year = yearOf(f.attributes.oorspronkelijkbouwjaar)
   const parts = [...f.geometry].map((polygon: Polygon) => withRoof(reconstructLod12(
@@ -138,6 +141,7 @@ const buildingAttributes = (
     b3_opp_buitenmuur: sumOf(parts, "b3_opp_buitenmuur", "roof"),
     b3_bag_bag_overlap: f.overlapArea,
     b3_footprint_status: f.status,
+    b3_bag_duplicaten: f.reasons.filter((r) => r.startsWith("duplicate id")).join("; ") || null,
     b3_footprint_reparaties: f.status === "repaired" ? f.reasons.join("; ") : null
   }
 }

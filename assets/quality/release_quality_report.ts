@@ -16,11 +16,12 @@ import { REPORT_HTML, REPORT_JSON, qualityReportKey } from "./quality_report.ts"
 
 export const releaseQualityReportKey = assetKey("release_quality_report")
 
+const Share = Schema.Number.pipe(Schema.between(0, 1, { message: () => "a share must be between 0 and 1" }))
+
 export const ReleaseQualityConfig = Schema.Struct({
   /** Minimum share (0..1) of valid solids per LoD for the release to be published. */
   minValidShare: Schema.optionalWith(
-    Schema.Struct({ lod12: Schema.optional(Schema.Number), lod13: Schema.optional(Schema.Number),
-      lod22: Schema.optional(Schema.Number) }),
+    Schema.Struct({ lod12: Schema.optional(Share), lod13: Schema.optional(Share), lod22: Schema.optional(Share) }),
     { default: () => ({ lod12: 0.99 }) })
 })
 

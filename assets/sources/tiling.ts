@@ -2,8 +2,8 @@
  * `tiling` (per version): reads every BAG source of the release, keeps one record per current
  * pand with its repair status, and cuts the footprints into quadtree tiles. It defines the tile
  * dimension of the version: one slice per tile, whose hash changes exactly when a footprint of
- * that tile changes. Footprints without a usable geometry cannot be placed; they stay in the
- * output with tile null and are listed in the metadata.
+ * that tile changes. Every input feature is accounted for: see `foldDuplicates` and
+ * `placeInTiles`.
  */
 import { Effect, Schema } from "effect"
 import { join } from "node:path"
@@ -22,34 +22,67 @@ export const TilingConfig = Schema.Struct({
   maxPerTile: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { default: () => 3500 }),
   minZoom: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 20)), { default: () => 4 }),
   maxZoom: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 20)), { default: () => 14 })
-})
+}).pipe(Schema.filter((c) => c.minZoom <= c.maxZoom || `minZoom (${c.minZoom}) is above maxZoom (${c.maxZoom})`))
 
 export const FOOTPRINTS_FILE = "footprints.parquet"
 
-/** Later sources lose a duplicated id: the record stays, marked invalid with the reason. */
-const markCrossSourceDuplicates = (records: TiledFootprint[]): TiledFootprint[] => {
-  const firstSource = new Map<string, string>()
-  return records.map((r) => {
-    const first = firstSource.get(r.identificatie)
-    if (first === undefined) {
-      firstSource.set(r.identificatie, r.sourceName)
-      return r
+/** RD New extent of the Netherlands (with a margin): a footprint placed outside it is invalid. */
+const NL_EXTENT = [-7_000, 289_000, 300_000, 629_000] as const
+
+const invalidate = (r: TiledFootprint, reason: string): TiledFootprint =>
+  ({ ...r, status: "invalid", reasons: [...r.reasons, reason] })
+
+/**
+ * One record per id. A later record with an id seen before (in any source) is folded into the
+ * first: its source, status and reasons become a "duplicate id" reason of the kept record, so
+ * the output has one feature per BAG id and still accounts for every input feature.
+ */
+const foldDuplicates = (records: TiledFootprint[]): { kept: TiledFootprint[]; folded: number } => {
+  const first = new Map<string, number>()
+  const kept: TiledFootprint[] = []
+  let folded = 0
+  for (const r of records) {
+    const k = first.get(r.identificatie)
+    if (k === undefined) {
+      first.set(r.identificatie, kept.length)
+      kept.push(r)
+      continue
     }
-    if (first === r.sourceName) return r
-    return { ...r, status: "invalid", reasons: [...r.reasons, `duplicate id: also in source '${first}'`] }
-  })
+    folded++
+    const why = r.reasons.filter((x) => !x.startsWith("duplicate id")).join("; ")
+    const note = `duplicate id: another feature in source '${r.sourceName}' (${r.status}${why ? `: ${why}` : ""})`
+    kept[k] = { ...kept[k], reasons: [...kept[k].reasons, note] }
+  }
+  return { kept, folded }
 }
 
+/**
+ * Places each record by its representative point. Records with no usable point, or one outside
+ * the country, cannot be placed: they become invalid and are kept in the first tile (or the
+ * root tile 0/0/0 when nothing could be placed), so that they still reach the output.
+ */
 const placeInTiles = (records: TiledFootprint[], cfg: typeof TilingConfig.Type) => {
   const xs = new Float64Array(records.length).fill(NaN)
   const ys = new Float64Array(records.length).fill(NaN)
-  records.forEach((r, i) => {
+  const checked = records.map((r, i) => {
     const p = r.geometry === null ? null : representativePoint(r.geometry)
-    if (p !== null) [xs[i], ys[i]] = p
+    if (p === null) return r.status === "invalid" ? r : invalidate(r, "no usable geometry to place in a tile")
+    const [x, y] = p
+    if (x < NL_EXTENT[0] || y < NL_EXTENT[1] || x > NL_EXTENT[2] || y > NL_EXTENT[3]) {
+      return invalidate(r, `position (${x.toFixed(1)}, ${y.toFixed(1)}) is outside the RD New extent of the Netherlands`)
+    }
+    xs[i] = x
+    ys[i] = y
+    return r
   })
   const tiling = buildTiling(xs, ys, cfg)
-  const placed = records.map((r, i) => ({ ...r, tileId: tiling.tileOf[i] < 0 ? null : tiling.tiles[tiling.tileOf[i]].id }))
-  return { placed, tiles: tiling.tiles }
+  const home = tiling.tiles[0]?.id ?? "0/0/0"
+  const placed = checked.map((r, i) => tiling.tileOf[i] >= 0 ? { ...r, tileId: tiling.tiles[tiling.tileOf[i]].id }
+    : { ...r, tileId: home, reasons: [...r.reasons, `not placed by position: kept in tile ${home}`] })
+  const counts = new Map<string, number>()
+  for (const r of placed) counts.set(r.tileId!, (counts.get(r.tileId!) ?? 0) + 1)
+  const tiles = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, buildings]) => ({ id, buildings }))
+  return { placed, tiles }
 }
 
 export const tiling = defineAsset({
@@ -58,7 +91,7 @@ export const tiling = defineAsset({
   description: "BAG footprints of a release, repaired, placed in quadtree tiles; defines the tiles of the version",
   deps: [],
   partitions: primaryPartitions("version"),
-  codeVersion: "1",
+  codeVersion: "2",
   configSchema: TilingConfig,
   observe: ({ partition, asset }) =>
     Effect.gen(function* () {
@@ -80,29 +113,25 @@ export const tiling = defineAsset({
         for (const r of read.records) all.push({ ...r, source: s.file.origin, sourceName: s.source.name, tileId: null })
       }
 
-      const { placed, tiles } = placeInTiles(markCrossSourceDuplicates(all), config)
-      placed.sort((a, b) => (a.identificatie < b.identificatie ? -1 : a.identificatie > b.identificatie ? 1
-        : a.sourceName < b.sourceName ? -1 : 1))
+      const { kept, folded } = foldDuplicates(all)
+      const { placed, tiles } = placeInTiles(kept, config)
+      placed.sort((a, b) => (a.identificatie < b.identificatie ? -1 : a.identificatie > b.identificatie ? 1 : 0))
       const slices: Record<string, string> = {}
       const texts = new Map<string, string[]>()
       for (const f of placed) {
-        if (f.tileId === null) continue
-        if (!texts.has(f.tileId)) texts.set(f.tileId, [])
-        texts.get(f.tileId)!.push(canonicalText(f))
+        if (!texts.has(f.tileId!)) texts.set(f.tileId!, [])
+        texts.get(f.tileId!)!.push(canonicalText(f))
       }
       for (const [t, list] of texts) slices[t] = sha256Hex(list.join("\n"))
 
       yield* duck.writeParquet(join(outputDir, FOOTPRINTS_FILE), FOOTPRINT_COLUMNS, placed.map(toRow))
-      const unplaced = placed.filter((f) => f.tileId === null).map((f) => ({ id: f.identificatie, reasons: f.reasons }))
+      const unplaced = placed.filter((f) => f.reasons.some((r) => r.startsWith("not placed by position")))
+        .map((f) => ({ id: f.identificatie, tile: f.tileId, reasons: f.reasons }))
       return {
         slices,
         sources: sources.map((s) => ({ path: s.file.origin, sha256: s.file.sha256 })),
-        counts: { in: all.length, out: placed.length - unplaced.length, failed: unplaced.length },
-        metadata: {
-          sources: perSource,
-          tiles: tiles.map((t) => ({ id: t.id, buildings: t.members.length })),
-          unplaced
-        }
+        counts: { in: all.length, out: placed.length, failed: unplaced.length },
+        metadata: { sources: perSource, inputFeatures: all.length, duplicatesFolded: folded, tiles, unplaced }
       }
     }).pipe(Effect.mapError(assetFailure(asset, partition)))
 })

@@ -112,3 +112,34 @@ describe("sources#bad input", () => {
     expect(meta.unreadable[0].reason).toContain("not a LAS file")
   })
 })
+
+describe("sources#bad release files", () => {
+  const fail = async (release: Record<string, unknown>) => {
+    const run = await pipeline(releaseDir(release)).materialize("bag_extract", "2030.01")
+    return failureOf(run, "tiling") ?? ""
+  }
+  const base = () => delftRelease(bag, [laz1])
+
+  it("refuses an unknown key, naming it", async () => {
+    expect(await fail({ ...base(), bagg: [] })).toMatch(/is not a valid release: bagg: is unexpected/)
+  })
+  it("refuses parameters for an asset that does not exist", async () => {
+    expect(await fail({ ...base(), assets: { reconstructed_tile: {} } }))
+      .toMatch(/assets\.reconstructed_tile is not an asset; known: tiling, bag_extract/)
+  })
+  it("refuses a parameter of the wrong type or an unknown parameter, naming it", async () => {
+    expect(await fail({ ...base(), assets: { tiling: { maxPerTile: "120" } } }))
+      .toBe("configuration of 'tiling' for 2030.01: maxPerTile: Expected number, actual \"120\"")
+    expect(await fail({ ...base(), assets: { tiling: { bogus: 3 } } })).toMatch(/bogus: is unexpected/)
+  })
+  it("refuses a minimum zoom above the maximum", async () => {
+    expect(await fail({ ...base(), assets: { tiling: { minZoom: 20, maxZoom: 3 } } }))
+      .toContain("minZoom (20) is above maxZoom (3)")
+  })
+  it("reads a file listed twice once", async () => {
+    const p = pipeline(releaseDir(delftRelease(bag, [laz1, laz1])))
+    await p.materialize("ahn_index", "2030.01")
+    const st = (await p.statuses(["ahn_index"]))[0]
+    expect((await p.latest("ahn_index", st.label)).sources).toHaveLength(1)
+  })
+})
