@@ -1,5 +1,6 @@
 /**
- * sha256 of source files, cached by (size, mtime, inode) in `$ASSETS_HOME/source-hashes.json`, so
+ * sha256 of source files, cached by (size, mtime, ctime, inode): an edit that keeps the size and
+ * puts the mtime back still changes the ctime in `$ASSETS_HOME/source-hashes.json`, so
  * a status check over thousands of partitions re-reads only files whose metadata changed.
  */
 import { Context, Effect, Layer } from "effect"
@@ -8,7 +9,13 @@ import { dirname } from "node:path"
 import { FileStoreError, errorMessage } from "./errors.ts"
 import { sha256File } from "./file-store.ts"
 
-interface Entry { readonly size: number; readonly mtimeMs: number; readonly ino: number; readonly sha256: string }
+interface Entry {
+  readonly size: number
+  readonly mtimeMs: number
+  readonly ctimeMs: number
+  readonly ino: number
+  readonly sha256: string
+}
 
 export interface SourceHashesService {
   /** sha256 of the file's bytes now; fails naming the file when it cannot be read. */
@@ -28,9 +35,10 @@ export const makeSourceHashes = async (cacheFile: string): Promise<SourceHashesS
       try: async () => {
         const st = await fs.stat(path)
         const hit = cache.get(path)
-        if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) return hit.sha256
+        if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs &&
+          hit.ino === st.ino) return hit.sha256
         const sha = await sha256File(path)
-        cache.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256: sha })
+        cache.set(path, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, sha256: sha })
         dirty = true
         return sha
       },

@@ -55,7 +55,8 @@ export type SelectionReason =
 export interface Mutation {
   readonly a: string
   readonly b: string
-  readonly value: boolean
+  /** null when one of the two epochs has no point over the footprint. */
+  readonly value: boolean | null
 }
 
 export interface SelectionResult {
@@ -135,9 +136,16 @@ export function adjacentMutations(
   for (let k = 0; k + 1 < byYear.length; k++) {
     const a = cs[byYear[k]]
     const b = cs[byYear[k + 1]]
-    out.push({ a: a.epoch, b: b.epoch, value: isMutated(a.maxZ, b.maxZ, p) })
+    // Without a covered cell in one of the two there is nothing to compare: unknown, not false.
+    const value = hasData(a.maxZ) && hasData(b.maxZ) ? isMutated(a.maxZ, b.maxZ, p) : null
+    out.push({ a: a.epoch, b: b.epoch, value })
   }
   return out
+}
+
+const hasData = (maxZ: Float64Array): boolean => {
+  for (let i = 0; i < maxZ.length; i++) if (maxZ[i] === maxZ[i]) return true
+  return false
 }
 
 /**

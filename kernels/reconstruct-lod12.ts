@@ -306,6 +306,11 @@ function run(input: BuildingInput, epochs: ReadonlyArray<EpochPoints>, p: Lod12P
   attrs["b3_opp_grond"] = area
   const ms = measureEpochs(polygon, epochs, p)
   coverageAttributes(ms, attrs)
+  // Set on every result, also those skipped below, so all features carry the same keys.
+  for (const m of adjacentMutations(ms.map((x) => ({ epoch: x.e.epoch, year: x.e.year, rank: x.e.rank,
+    maxZ: x.coverage.raster.maxZ, nodataFraction: 0, nodataRadius: 0 })), p.selection)) {
+    attrs[`b3_mutatie_${keyOf(m.a)}_${keyOf(m.b)}`] = m.value
+  }
   const usable = ms.filter((m) => m.e.modelling !== false)
   if (usable.every((m) => m.building.length === 0)) {
     return result(input.id, "skip", noPointsReason(polygon, ms, usable, p.groundBuffer), attrs, polygon, null)

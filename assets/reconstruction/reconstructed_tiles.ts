@@ -84,7 +84,9 @@ export const reconstructedTiles = defineAsset({
       }
       const summary = yield* pool.call<TileSummary>(WORKER, "reconstructTile", [job])
       return {
-        counts: { in: footprints.length, out: summary.features, failed: summary.byExtrusion.skip ?? 0 },
+        // failed = buildings a kernel error stopped; skips with a reason (no points, invalid
+        // footprint, dropped status) are outcomes, counted in `byExtrusion`
+        counts: { in: footprints.length, out: summary.features, failed: summary.skipReasons["internal error"] ?? 0 },
         metadata: { ...summary }
       }
     }).pipe(Effect.mapError(assetFailure(asset, partition)))

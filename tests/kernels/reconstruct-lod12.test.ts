@@ -325,3 +325,16 @@ describe("reconstructLod12#outside an epoch's extent", () => {
     expect(r.reason).toBe("outside the extent of AHN3")
   })
 })
+
+describe("reconstructLod12#mutation flags", () => {
+  it("is null, not false, when one epoch has no point over the footprint, and present on skips too", () => {
+    const nothing = scene([rect(500, 500, 510, 510)], { roofZ: 6 })
+    const ahn2 = { ...epoch("AHN2", 2010, 3, nothing), buildingClass: 1, modelling: false }
+    const r = reconstructLod12(input(box), [ahn2, epoch("AHN3", 2014, 2)])
+    expect(r.extrusie).toBe("standard")
+    expect(r.attributes["b3_mutatie_ahn2_ahn3"]).toBeNull()
+    const skipped = reconstructLod12(input(box), [ahn2, epoch("AHN3", 2014, 2, nothing)])
+    expect(skipped.extrusie).toBe("skip")
+    expect(Object.keys(skipped.attributes)).toContain("b3_mutatie_ahn2_ahn3")
+  })
+})
