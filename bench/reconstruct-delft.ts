@@ -43,12 +43,16 @@ for (let i = 0; i < 2; i++) {
   report("one core", s, performance.now() - t0)
 }
 const cores = 2
-const t0 = performance.now()
-const results = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+const url = new URL("../resources/reconstruction-worker.ts", import.meta.url)
+await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
   const pool = yield* WorkerPool
-  const url = new URL("../resources/reconstruction-worker.ts", import.meta.url)
-  return yield* Effect.all(Array.from({ length: cores }, (_, k) => pool.call<TileSummary>(url, "reconstructTile", [job(10 + k)])),
-    { concurrency: "unbounded" })
+  const round = (base: number) => Effect.all(Array.from({ length: cores }, (_, k) =>
+    pool.call<TileSummary>(url, "reconstructTile", [job(base + k)])), { concurrency: "unbounded" })
+  yield* round(10) // warm-up: worker start, WASM, JIT
+  for (let r = 0; r < 2; r++) {
+    const t0 = performance.now()
+    const results = yield* round(20 + 10 * r)
+    report(`${cores} workers, ${cores} jobs at once (warm)`, results[0], performance.now() - t0, cores)
+  }
 }).pipe(Effect.provide(workerPoolLayer(cores)))))
-report(`${cores} workers, ${cores} jobs at once (incl. worker start)`, results[0], performance.now() - t0, cores)
 console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`)
