@@ -252,11 +252,12 @@ const read = (source: FootprintSource): Effect.Effect<FootprintReadResult, Footp
       const why = `cannot infer the format of ${path} from its extension; give a format`
       return yield* Effect.fail(fail(why))
     }
-    yield* Effect.tryPromise({
+    const st = yield* Effect.tryPromise({
       try: () => stat(path),
       catch: (e) =>
         fail((e as { code?: string }).code === "ENOENT" ? `file not found: ${path}` : describe(e))
     })
+    if (st.isDirectory()) return yield* Effect.fail(fail(`${path} is a folder, not a file`))
     const raws = yield* Effect.tryPromise({
       try: () => readRaw(path, format, source.layer),
       catch: (e) => fail(describe(e))

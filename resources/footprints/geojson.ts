@@ -104,7 +104,8 @@ export const readGeoJson = async (path: string): Promise<RawFootprint[]> => {
   try {
     doc = JSON.parse(await readFile(path, "utf8"))
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e)
+    // The parser quotes the text around the error: for a binary file, that is raw bytes.
+    const why = (e instanceof Error ? e.message : String(e)).replace(/[^\x20-\x7e]+/g, "·").slice(0, 160)
     throw new Error(`GeoJSON ${path} cannot be parsed: ${why}`)
   }
   if (doc?.type !== "FeatureCollection" || !Array.isArray(doc.features)) {

@@ -297,3 +297,27 @@ describe("footprints#errors", () => {
     expect(e.reason).toMatch(/cannot infer the format .*bgt_pand\.sqlite/)
   })
 })
+
+describe("Footprints#files that are not what they claim", () => {
+  it("names a folder given as a footprint file", async () => {
+    const { Effect } = await import("effect")
+    const { Footprints, layer } = await import("../../resources/Footprints.ts")
+    const { mkdtempSync, mkdirSync } = await import("node:fs")
+    const { tmpdir } = await import("node:os")
+    const { join } = await import("node:path")
+    const dir = join(mkdtempSync(join(tmpdir(), "fp-")), "pand.gpkg")
+    mkdirSync(dir)
+    const e = await Effect.runPromise(Effect.flip(Effect.flatMap(Footprints, (f) => f.read({ path: dir }))
+      .pipe(Effect.provide(layer))))
+    expect(e.reason).toBe(`${dir} is a folder, not a file`)
+  })
+  it("does not echo binary bytes when a LAZ is declared as GeoJSON", async () => {
+    const { readGeoJson } = await import("../../resources/footprints/geojson.ts")
+    const { resolve } = await import("node:path")
+    const laz = resolve(import.meta.dirname, "../../../shared/data/ahn3-bgt-delft-3dfier/ahn3_cropped_2.laz")
+    const msg = await readGeoJson(laz).then(() => "", (e: Error) => e.message)
+    expect(msg).toMatch(/^GeoJSON .*ahn3_cropped_2\.laz cannot be parsed: /)
+    expect(/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(msg)).toBe(false)
+    expect(msg.length).toBeLessThan(400)
+  })
+})
