@@ -5,6 +5,7 @@
  *   npx tsx bench/staleness.ts [versions] [tiles]
  */
 import { DuckDBInstance } from "@duckdb/node-api"
+import { SCHEMA } from "../engine/storage-duckdb.ts"
 import { Effect, Layer, Schema } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -39,10 +40,7 @@ const tileIds = Array.from({ length: tiles }, (_, i) => `14/${i % 100}/${Math.fl
 const populate = async (dbFile: string) => {
   const inst = await DuckDBInstance.create(dbFile)
   const c = await inst.connect()
-  await c.run(`CREATE TABLE latest (asset VARCHAR, partition_key VARCHAR, materialization_id VARCHAR,
-    data_version VARCHAR, code_version VARCHAR, config_hash VARCHAR, input_hash VARCHAR, check_hash VARCHAR,
-    slices VARCHAR,
-    sources VARCHAR, files VARCHAR, PRIMARY KEY (asset, partition_key))`)
+  await c.run(SCHEMA)
   const app = await c.createAppender("latest")
   let id = 0
   const row = (asset: string, part: string, inputs: InputRecord[], slices: object | null) => {

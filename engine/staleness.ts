@@ -14,7 +14,7 @@
 import { hash as oneShotHash } from "node:crypto"
 import type { AnyAsset, Observation, SourceFile } from "./asset.ts"
 import type { AssetGraph } from "./graph.ts"
-import { hashParts } from "./hash.ts"
+import { hashParts, stableStringify } from "./hash.ts"
 import { formatPartition, partitionKey, type AssetKey, type PartitionKey } from "./keys.ts"
 import type { InputRecord, LatestDetail, LatestEntry, LatestIndex } from "./storage.ts"
 
@@ -22,7 +22,13 @@ export type Status = "FRESH" | "STALE" | "MISSING"
 
 export type StaleCause =
   | { readonly kind: "code_version_changed"; readonly recorded: string; readonly current: string }
-  | { readonly kind: "config_changed"; readonly recorded: string; readonly current: string }
+  | {
+      readonly kind: "config_changed"
+      readonly recorded: string
+      readonly current: string
+      /** `key: old -> new` per changed top-level key, when both configurations are known. */
+      readonly changes?: ReadonlyArray<string>
+    }
   | { readonly kind: "upstream_data_changed"; readonly upstream: string }
   | { readonly kind: "upstream_stale"; readonly upstream: string; readonly upstreamStatus: Status }
   | { readonly kind: "dependency_added"; readonly upstream: string }
@@ -60,7 +66,9 @@ export interface StatusInputs {
 export const describeCause = (c: StaleCause): string => {
   switch (c.kind) {
     case "code_version_changed": return `code version changed (${c.recorded} -> ${c.current})`
-    case "config_changed": return `configuration changed (${c.recorded.slice(0, 12)} -> ${c.current.slice(0, 12)})`
+    case "config_changed": return c.changes !== undefined && c.changes.length > 0
+      ? `configuration changed: ${c.changes.join(", ")}`
+      : `configuration changed (${c.recorded.slice(0, 12)} -> ${c.current.slice(0, 12)})`
     case "upstream_data_changed": return `upstream data changed: ${c.upstream}`
     case "upstream_stale": return `upstream ${c.upstream} is ${c.upstreamStatus}`
     case "dependency_added": return `dependency added: ${c.upstream}`
@@ -262,10 +270,21 @@ export const computeStatuses = (s: StatusInputs): StatusTable => {
 }
 
 /** Pass 2 for one partition: causes from its recorded details and, if they differ, its inputs. */
+/** Changed top-level keys of two configurations, as `key: old -> new` (JSON values). */
+export const configChanges = (before: unknown, after: unknown): string[] => {
+  if (typeof before !== "object" || typeof after !== "object" || before === null || after === null) return []
+  const b = before as Record<string, unknown>
+  const a = after as Record<string, unknown>
+  const show = (v: unknown) => (v === undefined ? "(absent)" : stableStringify(v))
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()
+    .filter((k) => show(b[k]) !== show(a[k])).map((k) => `${k} ${show(b[k])} -> ${show(a[k])}`)
+}
+
 export const explainStale = (
   st: PartitionStatus,
   asset: AnyAsset,
   configHash: string,
+  currentConfig: unknown,
   detail: LatestDetail,
   recordedInputs: ReadonlyArray<InputRecord> | undefined
 ): PartitionStatus => {
@@ -274,7 +293,8 @@ export const explainStale = (
     causes.push({ kind: "code_version_changed", recorded: detail.codeVersion, current: asset.codeVersion })
   }
   if (detail.configHash !== configHash && !configHash.startsWith("invalid:")) {
-    causes.push({ kind: "config_changed", recorded: detail.configHash, current: configHash })
+    causes.push({ kind: "config_changed", recorded: detail.configHash, current: configHash,
+      changes: configChanges(detail.config, currentConfig) })
   }
   if (recordedInputs !== undefined) causes.push(...inputCauses(st.inputs, recordedInputs))
   return { ...st, causes: [...causes, ...st.causes], unexplained: false }

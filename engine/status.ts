@@ -87,7 +87,8 @@ export const loadSnapshot = (defs: AnyDefinitions, graph: AssetGraph, opts: Snap
       for (const st of stale) {
         const d = details.get(st.label)!
         const inputs = d.inputHash !== inputHashOf(st.inputs) ? recorded.get(d.materializationId) ?? [] : undefined
-        byLabel.set(st.label, explainStale(st, asset, config(asset.key, st.partition.primary).hash, d, inputs))
+        const cfg = config(asset.key, st.partition.primary)
+        byLabel.set(st.label, explainStale(st, asset, cfg.hash, cfg.value, d, inputs))
       }
     }
     return { statuses, latest, primaryKeys, config } satisfies StatusSnapshot

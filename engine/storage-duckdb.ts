@@ -22,7 +22,8 @@ import {
   type RunStorageService
 } from "./storage.ts"
 
-const SCHEMA = `
+/** The tables of the run storage (created when missing). */
+export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
   id VARCHAR PRIMARY KEY, command VARCHAR, selection VARCHAR, partitions VARCHAR,
   status VARCHAR, started_at VARCHAR, ended_at VARCHAR, summary VARCHAR);
@@ -186,13 +187,15 @@ const makeService = (conn: DuckDBConnection): RunStorageService => {
       : lock.withPermits(1)(
         Effect.tryPromise({
           try: async () => {
-            const [part, mid, cv, ch, ih] = await columns(
-              `SELECT partition_key, materialization_id, code_version, config_hash, input_hash FROM latest
-               WHERE asset=$1 AND partition_key IN (SELECT unnest($2::VARCHAR[]))`,
+            const [part, mid, cv, ch, ih, cfg] = await columns(
+              `SELECT l.partition_key, l.materialization_id, l.code_version, l.config_hash, l.input_hash, m.config
+               FROM latest l LEFT JOIN materializations m ON m.id = l.materialization_id
+               WHERE l.asset=$1 AND l.partition_key IN (SELECT unnest($2::VARCHAR[]))`,
               [asset, listValue([...partitions])])
             const out = new Map<string, LatestDetail>()
             for (let i = 0; i < (part?.length ?? 0); i++) {
-              out.set(part[i], { materializationId: mid[i], codeVersion: cv[i], configHash: ch[i], inputHash: ih[i] })
+              out.set(part[i], { materializationId: mid[i], codeVersion: cv[i], configHash: ch[i], inputHash: ih[i],
+                config: parse(cfg[i], null) })
             }
             return out
           },

@@ -79,6 +79,8 @@ export interface LatestDetail {
   readonly codeVersion: string
   readonly configHash: string
   readonly inputHash: string
+  /** The resolved configuration it ran with. */
+  readonly config: unknown
 }
 
 export interface RunStorageService {

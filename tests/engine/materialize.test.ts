@@ -93,6 +93,7 @@ describe("materialize#staleness", () => {
     await runMaterialize(toyDefinitions({ dirs }), home, "summary")
     const statuses = await runStatus(toyDefinitions({ dirs, suffix: "!" }), home)
     expect(statuses.get("tiles@2024.01:a")!.causes.map((c) => c.kind)).toEqual(["config_changed"])
+    expect(statuses.get("tiles@2024.01:a")!.causes.map(describeCause)).toEqual(['configuration changed: suffix "" -> "!"'])
     expect(statuses.get("raw@2024.01")!.status).toBe("FRESH")
   })
 
