@@ -6,6 +6,7 @@
  * construction; Potts is a metric, so each move is exact and E never increases). Sweeps stop
  * when a full sweep lowers E by less than a relative 1e-9.
  */
+import { pointInPolygon } from "./polygon-measure.ts"
 
 /** Dinic max-flow on a small graph; arrays grow as edges are added. */
 class FlowGraph {
@@ -193,18 +194,6 @@ export function faceLocator(vx: ArrayLike<number>, vy: ArrayLike<number>,
   return { polys, boxes }
 }
 
-function inRings(rings: Float64Array[], x: number, y: number): boolean {
-  let inside = false
-  for (const ring of rings) {
-    const n = ring.length >> 1
-    for (let i = 0, j = n - 1; i < n; j = i++) {
-      const yi = ring[2 * i + 1], yj = ring[2 * j + 1]
-      if (yi > y !== yj > y &&
-        x < ring[2 * i] + ((y - yi) * (ring[2 * j] - ring[2 * i])) / (yj - yi)) inside = !inside
-    }
-  }
-  return inside
-}
 
 /**
  * Face of each point (−1 when in none), by box reject then even-odd test. O(points · faces)
@@ -218,7 +207,7 @@ export function locatePoints(loc: FaceLocator, xs: ArrayLike<number>,
     const x = xs[i], y = ys[i]
     for (let f = 0; f < loc.polys.length; f++) {
       if (x < b[4 * f] || x > b[4 * f + 2] || y < b[4 * f + 1] || y > b[4 * f + 3]) continue
-      if (inRings(loc.polys[f], x, y)) { out[i] = f; break }
+      if (pointInPolygon(x, y, loc.polys[f])) { out[i] = f; break }
     }
   }
   return out

@@ -16,6 +16,7 @@ import type { Polygon } from "./geometry-types.ts"
 import type { SolidFace, SolidMesh } from "./extrude.ts"
 import { checkClosed, extrudePolygon, ringSignedArea } from "./extrude.ts"
 import { percentile } from "./percentile.ts"
+import { pointInRing } from "./polygon-measure.ts"
 
 /** z = a·x + b·y + c, local coordinates. */
 export interface HeightPlane {
@@ -188,23 +189,13 @@ function dissolve(w: Work, faces: number[]): number[][][] | null {
   }
   const polys = outers.map((o) => [o])
   for (const h of holes) {
-    const host = polys.find((p) => insideRing(coords(p[0]), w.xs[h[0]], w.ys[h[0]]))
+    const host = polys.find((p) => pointInRing(w.xs[h[0]], w.ys[h[0]], coords(p[0])))
     if (host === undefined) return null
     host.push(h)
   }
   return polys
 }
 
-function insideRing(ring: Float64Array, x: number, y: number): boolean {
-  let inside = false
-  const n = ring.length >> 1
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const yi = ring[2 * i + 1], yj = ring[2 * j + 1]
-    if (yi > y !== yj > y &&
-      x < ring[2 * i] + ((y - yi) * (ring[2 * j] - ring[2 * i])) / (yj - yi)) inside = !inside
-  }
-  return inside
-}
 
 /** Newell area vector length of a 3D ring, m². */
 function area3d(xyz: number[], ring: ArrayLike<number>): number {
