@@ -6,7 +6,7 @@ import { Effect } from "effect"
 import { stat } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import {
-  FileStore, RunStorage, allStatuses, formatPartition, loadSnapshot, parsePartitionFilter, parseSelection, sha256File,
+  FileStore, RunStorage, allStatuses, loadSnapshot, parsePartitionFilter, parseSelection, sha256File,
   type AssetGraph, type AnyDefinitions
 } from "../engine/index.ts"
 import { optionalFlag, type ParsedArgs } from "./args.ts"
@@ -37,29 +37,22 @@ export const verifyStore = (
     const snap = yield* loadSnapshot(defs, graph, { observe: false })
     const problems: VerifyProblem[] = []
     let checked = 0
-    for (const st of allStatuses(snap)) {
-      if (!selected.has(st.asset) || !filter.matches(st.partition) || st.status === "MISSING") continue
-      const rec = yield* storage.latest(st.asset, st.label)
-      for (const f of rec?.files ?? []) {
-        checked++
-        const abs = store.absolute(f.path)
-        const problem = yield* Effect.promise(() => checkFile(abs, f.sha256))
-        if (problem !== null) {
-          problems.push({ asset: st.asset, partition: formatPartition(st.partition), path: abs, problem })
-        }
-      }
-    }
-    // Files a materialization placed outside the store (a published release) are checked too.
+    // Each file the latest materialization recorded: in the store, and (for a published release)
+    // outside it, under the home folder.
     const home = dirname(store.root)
     for (const st of allStatuses(snap)) {
       if (!selected.has(st.asset) || !filter.matches(st.partition) || st.status === "MISSING") continue
       const rec = yield* storage.latest(st.asset, st.label)
-      const published = (rec?.metadata.published ?? []) as Array<{ path: string; sha256: string }>
-      for (const f of published) {
+      // a published file is a link of the stored file of the same name: same recorded sha256
+      const stored = rec?.files ?? []
+      const byName = new Map(stored.map((f) => [f.name, f.sha256]))
+      const published = (rec?.metadata.published ?? []) as Array<{ path: string; name: string }>
+      const files = [...stored.map((f) => ({ abs: store.absolute(f.path), sha256: f.sha256 })),
+        ...published.map((f) => ({ abs: join(home, f.path), sha256: byName.get(f.name) ?? "(not in the store)" }))]
+      for (const f of files) {
         checked++
-        const abs = join(home, f.path)
-        const problem = yield* Effect.promise(() => checkFile(abs, f.sha256))
-        if (problem !== null) problems.push({ asset: st.asset, partition: st.label, path: abs, problem })
+        const problem = yield* Effect.promise(() => checkFile(f.abs, f.sha256))
+        if (problem !== null) problems.push({ asset: st.asset, partition: st.label, path: f.abs, problem })
       }
     }
     if (args.flags.has("json")) out(JSON.stringify({ checked, problems }))

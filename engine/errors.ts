@@ -1,5 +1,5 @@
 /** Engine errors: one tagged class per failure mode. */
-import { Data } from "effect"
+import { Data, ParseResult } from "effect"
 
 /** A materialize or observe function failed; `partition` is printed as `VERSION:TILE`. */
 export class AssetError extends Data.TaggedError("AssetError")<{
@@ -43,4 +43,13 @@ export const errorMessage = (e: unknown): string => {
   if (e instanceof Error) return e.message
   if (typeof e === "object" && e !== null && "message" in e) return String(e.message)
   return String(e)
+}
+
+/** One line per field, its first problem only: `maxPerTile: Expected number, actual "120"`. */
+export const formatParseError = (e: ParseResult.ParseError): string => {
+  const seen = new Set<string>()
+  return ParseResult.ArrayFormatter.formatErrorSync(e)
+    .filter((i) => !seen.has(i.path.join(".")) && (seen.add(i.path.join(".")), true))
+    .map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message.split("\n")[0].slice(0, 160)}`)
+    .join("; ")
 }

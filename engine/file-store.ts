@@ -54,7 +54,8 @@ const fsyncPath = async (path: string): Promise<void> => {
   }
 }
 
-const listFiles = async (dir: string, base = dir): Promise<string[]> => {
+/** Files under `dir`, as paths relative to it, sorted. */
+export const listFiles = async (dir: string, base = dir): Promise<string[]> => {
   const out: string[] = []
   for (const e of await fs.readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name)

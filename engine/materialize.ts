@@ -60,10 +60,6 @@ const plannedAssets = (graph: AssetGraph, selected: ReadonlyArray<AssetKey>, ups
   return graph.order.filter((a) => keys.has(a.key))
 }
 
-/** A primary-only partition is needed by a filter on its primary even when the filter names tiles. */
-const wanted = (filter: (p: PartitionKey) => boolean) => (p: PartitionKey) =>
-  filter(p) || (p.secondary === null && filter({ primary: p.primary, secondary: "*" }))
-
 export const materialize = (defs: AnyDefinitions, graph: AssetGraph, opts: MaterializeOptions) =>
   Effect.gen(function* () {
     const storage = yield* RunStorage
@@ -80,9 +76,7 @@ export const materialize = (defs: AnyDefinitions, graph: AssetGraph, opts: Mater
         message: `${abandoned.length} earlier run(s) did not finish`, data: { runs: abandoned } })
     }
     const known = yield* defs.primaryKeys
-    const matching = known.filter((k) => filter.matches({ primary: k, secondary: null }) ||
-      filter.matches({ primary: k, secondary: "*" }) || filter.text.startsWith(`${k}:`) || filter.text === "*")
-    if (matching.length === 0) {
+    if (!known.some(filter.matchesPrimary)) {
       return yield* new SelectionError({ expression: filter.text,
         message: `no version matches '${filter.text}'; known: ${known.join(", ") || "(none)"}` })
     }
@@ -92,7 +86,7 @@ export const materialize = (defs: AnyDefinitions, graph: AssetGraph, opts: Mater
     let skipped = 0
     for (const asset of plannedAssets(graph, selected, opts.upstream ?? true)) {
       const snap = yield* loadSnapshot(defs, graph, { observe: true })
-      const parts = partitionsOf(asset, snap.primaryKeys, snap.latest).filter(wanted(filter.matches))
+      const parts = partitionsOf(asset, snap.primaryKeys, snap.latest).filter(filter.matches)
       const byLabel = snap.statuses.get(asset.key)!
       const forced = (opts.force ?? false) && selected.includes(asset.key)
       if (selected.includes(asset.key)) selectedMatched += parts.length

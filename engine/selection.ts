@@ -89,18 +89,27 @@ export const parseSelection = (g: AssetGraph, expr: string): Either.Either<Asset
 export interface PartitionFilter {
   readonly text: string
   readonly matches: (p: PartitionKey) => boolean
+  /** Whether a primary key takes part at all: its primary partition is needed by any match. */
+  readonly matchesPrimary: (primary: string) => boolean
 }
 
-/** `P` selects the primary partition P and every P:S; `P:S` with globs selects exactly those. */
+/**
+ * `P` selects the primary partition P and every P:S; `P:S` with globs selects exactly those
+ * secondary partitions, and the primary partition P that they are derived from.
+ */
 export const parsePartitionFilter = (text: string | undefined): PartitionFilter => {
-  if (text === undefined || text === "" || text === "*") return { text: "*", matches: () => true }
+  if (text === undefined || text === "" || text === "*") {
+    return { text: "*", matches: () => true, matchesPrimary: () => true }
+  }
   const parts = text.split(",").map((t) => t.trim()).filter((t) => t.length > 0)
   const tests = parts.map((t) => {
     const i = t.indexOf(":")
-    const prim = globToRegExp(i < 0 ? t : t.slice(0, i))
-    const sec = i < 0 ? null : globToRegExp(t.slice(i + 1))
-    return (p: PartitionKey) =>
-      prim.test(p.primary) && (sec === null || (p.secondary !== null && sec.test(p.secondary)))
+    return {
+      prim: globToRegExp(i < 0 ? t : t.slice(0, i)),
+      sec: i < 0 ? null : globToRegExp(t.slice(i + 1))
+    }
   })
-  return { text, matches: (p) => tests.some((f) => f(p)) }
+  const matches = (p: PartitionKey) => tests.some(({ prim, sec }) => prim.test(p.primary) &&
+    (p.secondary === null || sec === null || sec.test(p.secondary)))
+  return { text, matches, matchesPrimary: (primary) => tests.some(({ prim }) => prim.test(primary)) }
 }

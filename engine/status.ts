@@ -2,10 +2,10 @@
  * Loads everything the staleness check needs (latest materializations, resolved configurations,
  * observations of source files) and returns every partition's status with named causes.
  */
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
 import type { AnyAsset, Observation } from "./asset.ts"
 import type { AnyDefinitions, AssetGraph } from "./graph.ts"
-import { errorMessage } from "./errors.ts"
+import { errorMessage, formatParseError } from "./errors.ts"
 import { hashParts, stableStringify } from "./hash.ts"
 import { formatPartition, type AssetKey } from "./keys.ts"
 import {
@@ -37,18 +37,10 @@ const resolveConfig = (defs: AnyDefinitions, asset: AnyAsset, primary: string) =
     Effect.map((decoded): ResolvedConfig =>
       Either.isRight(decoded)
         ? { value: decoded.right, hash: hashParts([stableStringify(decoded.right)]), error: null }
-        : invalid(conciseIssues(decoded.left))
+        : invalid(formatParseError(decoded.left))
     ),
     Effect.catchAll((e) => Effect.succeed(invalid(errorMessage(e))))
   )
-
-/** One line per field, the first problem of each: `maxPerTile: Expected a positive number, actual -1`. */
-const conciseIssues = (e: ParseResult.ParseError): string => {
-  const seen = new Set<string>()
-  return ParseResult.ArrayFormatter.formatErrorSync(e)
-    .filter((i) => !seen.has(i.path.join(".")) && (seen.add(i.path.join(".")), true))
-    .map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message.split("\n")[0]}`).join("; ")
-}
 
 const invalid = (message: string): ResolvedConfig => ({ value: null, hash: `invalid:${message}`, error: message })
 

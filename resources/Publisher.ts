@@ -2,17 +2,19 @@
  * Publishes a finished release folder to `$ASSETS_HOME/releases/<version>/`, atomically: the
  * tree is hard-linked into a temporary folder, which then replaces the published one by rename,
  * so readers see the old release or the new one, never a mix. Files are hard links of the
- * file store's (no copy). Returns every published file with its sha256.
+ * file store's (no copy), so their bytes are hashed once, by the store's commit. Returns every
+ * published file.
  */
 import { Context, Data, Effect, Layer } from "effect"
 import { randomUUID } from "node:crypto"
 import * as fs from "node:fs/promises"
-import { dirname, join, relative, sep } from "node:path"
-import { sha256File } from "../engine/index.ts"
+import { dirname, join, sep } from "node:path"
+import { listFiles } from "../engine/index.ts"
 
 export class PublishError extends Data.TaggedError("PublishError")<{ readonly path: string; readonly reason: string }> {}
 
-export interface PublishedFile { readonly path: string; readonly sha256: string; readonly bytes: number }
+/** A published file: `path` relative to the home, `name` the file it links within the release tree. */
+export interface PublishedFile { readonly path: string; readonly name: string }
 
 export interface PublisherService {
   readonly root: string
@@ -21,14 +23,10 @@ export interface PublisherService {
 
 export class Publisher extends Context.Tag("bag3d/Publisher")<Publisher, PublisherService>() {}
 
-const walk = async (dir: string): Promise<string[]> => {
-  const out: string[] = []
-  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    if (e.isDirectory()) out.push(...(await walk(p)))
-    else if (e.isFile()) out.push(p)
-  }
-  return out.sort()
+/** Hard link (same bytes, no copy); a copy where the file system refuses links. */
+export const linkOrCopy = async (src: string, dst: string): Promise<void> => {
+  await fs.mkdir(dirname(dst), { recursive: true })
+  await fs.link(src, dst).catch(() => fs.copyFile(src, dst))
 }
 
 export const makePublisher = (home: string): PublisherService => {
@@ -39,13 +37,11 @@ export const makePublisher = (home: string): PublisherService => {
       try: async () => {
         const staging = join(root, `.tmp-${randomUUID()}`)
         const files: PublishedFile[] = []
-        for (const src of await walk(fromDir)) {
-          const rel = relative(fromDir, src)
+        for (const rel of await listFiles(fromDir)) {
           const dst = join(staging, rel)
-          await fs.mkdir(dirname(dst), { recursive: true })
-          await fs.link(src, dst).catch(() => fs.copyFile(src, dst))
-          const st = await fs.stat(dst)
-          files.push({ path: ["releases", version, ...rel.split(sep)].join("/"), sha256: await sha256File(dst), bytes: st.size })
+          await linkOrCopy(join(fromDir, rel), dst)
+          const name = rel.split(sep).join("/")
+          files.push({ path: `releases/${version}/${name}`, name })
         }
         const target = join(root, version)
         const old = join(root, `.old-${randomUUID()}`)

@@ -5,14 +5,14 @@
  * sample release points at `../shared/data/…`. A source may instead be an `http(s)` URL with
  * the sha256 it must have: it is downloaded once into `$ASSETS_HOME/downloads/` and verified.
  */
-import { Context, Data, Effect, Layer, ParseResult, Schema } from "effect"
+import { Context, Data, Effect, Layer, Schema } from "effect"
 import { createHash } from "node:crypto"
 import { createWriteStream } from "node:fs"
 import * as fs from "node:fs/promises"
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
-import { SourceHashes } from "../engine/index.ts"
+import { SourceHashes, formatParseError, globToRegExp } from "../engine/index.ts"
 
 export class ReleaseError extends Data.TaggedError("ReleaseError")<{
   readonly version: string
@@ -92,9 +92,6 @@ export interface ReleasesService {
 
 export class Releases extends Context.Tag("bag3d/Releases")<Releases, ReleasesService>() {}
 
-const globToRegExp = (glob: string) =>
-  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`)
-
 const expandPath = async (base: string, pattern: string): Promise<string[]> => {
   const abs = isAbsolute(pattern) ? pattern : resolve(base, pattern)
   const name = basename(abs)
@@ -147,18 +144,6 @@ const downloadOnce = async (url: string, sha256: string, cacheDir: string): Prom
   return target
 }
 
-/** One line per problem: `ahn.AHN3.year: Expected an integer, actual 2014.5`. */
-export const conciseParseError = (e: ParseResult.ParseError): string => {
-  const seen = new Set<string>()
-  return ParseResult.ArrayFormatter.formatErrorSync(e).filter((i) => {
-    const k = i.path.join(".")
-    if (seen.has(k)) return false
-    seen.add(k)
-    return true
-  }).map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message.split("\n")[0].slice(0, 160)}`)
-    .join("; ")
-}
-
 /** A file listed twice (by two patterns, or twice over) is read once. */
 const uniqueBySha = <F extends { sha256: string }>(files: ReadonlyArray<F>): F[] => {
   const seen = new Set<string>()
@@ -199,7 +184,7 @@ export const makeReleases = (opts: ReleasesOptions, hashes: typeof SourceHashes.
       })
       const cfg = yield* Schema.decodeUnknown(ReleaseConfig, { onExcessProperty: "error" })(json).pipe(
         Effect.mapError((e) => new ReleaseError({ version,
-          message: `${file} is not a valid release: ${conciseParseError(e)}` })))
+          message: `${file} is not a valid release: ${formatParseError(e)}` })))
       if (cfg.version !== version) {
         return yield* new ReleaseError({ version, message: `${file} declares version '${cfg.version}'` })
       }

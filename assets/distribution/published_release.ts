@@ -8,11 +8,11 @@
  */
 import { Effect, Schema } from "effect"
 import * as fs from "node:fs/promises"
-import { dirname, join } from "node:path"
+import { join } from "node:path"
 import { assetKey, defineAsset, dependsOn, primaryPartitions, type InputPartition } from "../../engine/index.ts"
 import { parseTileId, tileBounds } from "../../kernels/quadtree.ts"
 import { releaseMetadata, type MetadataSource } from "../../kernels/release-metadata.ts"
-import { Publisher } from "../../resources/Publisher.ts"
+import { Publisher, linkOrCopy } from "../../resources/Publisher.ts"
 import { Releases, ahnEpochs } from "../../resources/Releases.ts"
 import { writeTileIndex, type TileIndexEntry } from "../../resources/tile-index-writer.ts"
 import { assetFailure } from "../asset-errors.ts"
@@ -25,10 +25,6 @@ export const publishedReleaseKey = assetKey("published_release")
 /** Code version and parameters of every asset on the way, for the metadata's process steps. */
 export interface ProcessStepInfo { readonly asset: string; readonly codeVersion: string; readonly description: string }
 
-const link = async (src: string, dst: string) => {
-  await fs.mkdir(dirname(dst), { recursive: true })
-  await fs.link(src, dst).catch(() => fs.copyFile(src, dst))
-}
 
 const tileEntry = (t: InputPartition): TileIndexEntry => {
   const [x0, y0, x1, y1] = tileBounds(parseTileId(t.partition.secondary!)!)
@@ -69,7 +65,7 @@ export const makePublishedRelease = (
     deps: [dependsOn(downloadableTilesKey, { kind: "allSecondary" }), dependsOn(releaseQualityReportKey)],
     partitions: primaryPartitions("version"),
     completes: downloadableTilesKey,
-    codeVersion: "1",
+    codeVersion: "2",
     configSchema: Schema.Struct({}),
     materialize: ({ partition, inputs, outputDir, asset }) =>
       Effect.gen(function* () {
@@ -81,9 +77,9 @@ export const makePublishedRelease = (
         }
         const tiles = inputs.filter((i) => i.asset === downloadableTilesKey)
         yield* Effect.promise(async () => {
-          for (const t of tiles) for (const f of t.files) await link(t.filePath(f.name), join(outputDir, f.name))
-          await link(quality.filePath(REPORT_JSON), join(outputDir, "quality", REPORT_JSON))
-          await link(quality.filePath(REPORT_HTML), join(outputDir, "quality", REPORT_HTML))
+          for (const t of tiles) for (const f of t.files) await linkOrCopy(t.filePath(f.name), join(outputDir, f.name))
+          await linkOrCopy(quality.filePath(REPORT_JSON), join(outputDir, "quality", REPORT_JSON))
+          await linkOrCopy(quality.filePath(REPORT_HTML), join(outputDir, "quality", REPORT_HTML))
         })
         yield* Effect.try(() => writeTileIndex(outputDir, tiles.map(tileEntry)))
         const { release, sources } = yield* metadataSources(version)

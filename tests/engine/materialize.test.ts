@@ -113,3 +113,11 @@ describe("materialize#staleness", () => {
       .toBe("upstream tiles@2024.01:bad failed in this run")
   })
 })
+
+describe("materialize#tile filters on a fresh home", () => {
+  it("runs the version-level ancestors that a tile filter needs", async () => {
+    const home = tempDir("home")
+    const run = await runMaterialize(toyDefinitions({ dirs: twoVersions() }), home, "tiles", "2024.01:a")
+    expect(materializedKeys(run)).toEqual(["raw@2024.01", "tiles@2024.01:a"])
+  })
+})

@@ -51,7 +51,11 @@ describe("selection#partitions", () => {
     const g = parsePartitionFilter("2024.02:10/*")
     expect(g.matches(partitionKey("2024.02", "10/1120/1249"))).toBe(true)
     expect(g.matches(partitionKey("2024.02", "9/560/624"))).toBe(false)
-    expect(g.matches(partitionKey("2024.02"))).toBe(false)
+    // the version's own partition is included: the selected tiles are derived from it
+    expect(g.matches(partitionKey("2024.02"))).toBe(true)
+    expect(g.matches(partitionKey("2024.01"))).toBe(false)
+    expect(g.matchesPrimary("2024.02")).toBe(true)
+    expect(g.matchesPrimary("2025.01")).toBe(false)
     // "." is literal, not any character
     expect(parsePartitionFilter("2024.02").matches(partitionKey("2024x02", "1/0/0"))).toBe(false)
   })
