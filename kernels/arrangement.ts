@@ -83,18 +83,28 @@ function nearest(c: Curve, x: number, y: number): [number, number] {
   return [(px - x) ** 2 + (py - y) ** 2, t]
 }
 
-/** Proper crossing of two curves (exact orientation signs), as parameters on each. */
-function crossing(c: Curve, d: Curve): [number, number] | null {
+/**
+ * Proper crossing of two curves (exact orientation signs), as parameters on each. Curves of
+ * which one lies within `tol` of the other's line along its whole length are collinear: their
+ * "crossing" is numerical noise (it can land anywhere along them), so there is none; the
+ * vertex splits join them where they meet.
+ */
+function crossing(c: Curve, d: Curve, tol: number): [number, number] | null {
   const o1 = orient2d(c.ax, c.ay, c.bx, c.by, d.ax, d.ay)
   const o2 = orient2d(c.ax, c.ay, c.bx, c.by, d.bx, d.by)
   const o3 = orient2d(d.ax, d.ay, d.bx, d.by, c.ax, c.ay)
   const o4 = orient2d(d.ax, d.ay, d.bx, d.by, c.bx, c.by)
   if (!(o1 * o2 < 0 && o3 * o4 < 0)) return null
   const rx = c.bx - c.ax, ry = c.by - c.ay, sx = d.bx - d.ax, sy = d.by - d.ay
+  const lc = Math.hypot(rx, ry), ld = Math.hypot(sx, sy)
+  // orient2d is twice the triangle area: distance = |o| / length of the base.
+  const dOnC = Math.max(Math.abs(o1), Math.abs(o2)) <= tol * lc
+  const cOnD = Math.max(Math.abs(o3), Math.abs(o4)) <= tol * ld
+  if (dOnC || cOnD) return null
   const den = rx * sy - ry * sx
   const t = ((d.ax - c.ax) * sy - (d.ay - c.ay) * sx) / den
   const u = ((d.ax - c.ax) * ry - (d.ay - c.ay) * rx) / den
-  return [t, u]
+  return [Math.min(1, Math.max(0, t)), Math.min(1, Math.max(0, u))]
 }
 
 function footprintCurves(polygon: Polygon, pool: VertexPool): Curve[] {
@@ -139,7 +149,7 @@ function splitCurves(curves: Curve[], segs: Curve[], pool: VertexPool, tol: numb
     for (let j = i + 1; j < all.length; j++) {
       const c = all[i], d = all[j]
       if (c.footprint && d.footprint) continue
-      const tu = crossing(c, d)
+      const tu = crossing(c, d, tol)
       if (tu === null) continue
       const v = pool.add(c.ax + tu[0] * (c.bx - c.ax), c.ay + tu[0] * (c.by - c.ay))
       c.splits.push([tu[0], v])
@@ -256,6 +266,30 @@ const toCoords = (ring: Uint32Array, xs: number[], ys: number[]): Float64Array =
   return out
 }
 
+/**
+ * A cycle that passes a vertex twice (two faces touching at a corner, or a hole touching its
+ * face's outline) cut there into simple loops, each keeping its orientation.
+ */
+export function simpleLoops(ring: Uint32Array): Uint32Array[] {
+  const out: Uint32Array[] = []
+  const stack: number[] = []
+  const at = new Map<number, number>()
+  for (const v of ring) {
+    const k = at.get(v)
+    if (k === undefined) {
+      at.set(v, stack.length)
+      stack.push(v)
+      continue
+    }
+    // Close the loop v … (back to v) and keep v on the stack.
+    const loop = stack.splice(k + 1)
+    for (const u of loop) at.delete(u)
+    if (loop.length >= 2) out.push(Uint32Array.from([v, ...loop]))
+  }
+  if (stack.length >= 3) out.push(Uint32Array.from(stack))
+  return out
+}
+
 /** Interior cycles: CCW ones are faces, CW ones holes of the smallest face around them. */
 function assemble(e: EdgeSet, w: Walk, xs: number[], ys: number[]): ArrangementFace[] | string {
   type Outer = { ring: Uint32Array; coords: Float64Array; area: number; holes: Uint32Array[] }
@@ -263,12 +297,12 @@ function assemble(e: EdgeSet, w: Walk, xs: number[], ys: number[]): ArrangementF
   const holes: Array<{ ring: Uint32Array; area: number }> = []
   for (const cyc of w.cycles) {
     if (cyc.some((h) => e.fp[h >> 1] && (h & 1) === 1)) continue
-    const ring = cycleRing(e, cyc)
-    if (new Set(ring).size !== ring.length) return "a face ring touches itself"
-    const coords = toCoords(ring, xs, ys)
-    const area = ringSignedArea(coords)
-    if (area > 0) outer.push({ ring, coords, area, holes: [] })
-    else holes.push({ ring, area })
+    for (const ring of simpleLoops(cycleRing(e, cyc))) {
+      const coords = toCoords(ring, xs, ys)
+      const area = ringSignedArea(coords)
+      if (area > 0) outer.push({ ring, coords, area, holes: [] })
+      else if (area < 0) holes.push({ ring, area })
+    }
   }
   for (const h of holes) {
     const x = xs[h.ring[0]], y = ys[h.ring[0]]

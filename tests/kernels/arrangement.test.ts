@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { buildArrangement, faceAdjacency } from "../../kernels/arrangement.ts"
+import { buildArrangement, faceAdjacency, simpleLoops } from "../../kernels/arrangement.ts"
 import type { Arrangement } from "../../kernels/arrangement.ts"
 import type { Line2 } from "../../kernels/line-regularise.ts"
 
@@ -50,5 +50,44 @@ describe("buildArrangement", () => {
     const a = faces(square, [L(-5, 4, 15, 4), L(-5, 4.5, 15, 4.5 + 20 * t)])
     expect(a.faces).toHaveLength(3)
     expect(a.faces.reduce((s, f) => s + f.area, 0)).toBeCloseTo(100, 6)
+  })
+})
+
+describe("buildArrangement: a line along a footprint edge", () => {
+  // A Delft footprint (local metres) whose 9.7 m facade edge 7–8 carries a regularised roof line;
+  // the line lies 1e-14 m off the edge, with the edge's ends on opposite sides in exact
+  // arithmetic. Beyond vertex 8 the footprint steps out by 0.15 m, so the line cuts a strip.
+  const ring = Float64Array.of(
+    0, 0, -0.28800000000046566, 0.2789999999804422, -0.7189999999973224, -0.16700000001583248,
+    -1.4590000000025611, 0.5489999999990687, -1.0280000000057044, 0.9949999999953434,
+    -3.635999999998603, 3.517999999981839, -4.11600000000908, 3.021999999997206,
+    -4.690000000002328, 3.576999999990221, -11.942000000010012, -2.8540000000502914,
+    -12.913000000000466, -3.5080000000307336, -15.623000000006869, -5.934000000008382,
+    -13.87400000001071, -7.570999999996275, -10.953999999997905, -4.850000000034925,
+    -10.432000000000698, -5.300000000046566, -9.855000000010477, -4.683000000019092,
+    -7.946000000010827, -6.470000000030268, -8.453000000008615, -7.010999999998603,
+    -8.290999999997439, -7.225000000034925, 0.07699999999022111, -0.07800000003771856)
+  const along = L(-90.10429046363595, -72.1675259203774, 68.68891931472557, 68.64868093152465)
+
+  it("keeps every face: the areas sum to the footprint's, the strip is its own face", () => {
+    const a = faces([ring], [along])
+    const total = a.faces.reduce((s, f) => s + f.area, 0)
+    expect(total).toBeCloseTo(70.368, 2)
+    expect(a.faces).toHaveLength(2)
+    expect(Math.min(...a.faces.map((f) => f.area))).toBeCloseTo(0.621, 2)
+  })
+})
+
+describe("simpleLoops", () => {
+  const loops = (ring: number[]) => simpleLoops(Uint32Array.from(ring)).map((l) => Array.from(l))
+  it("cuts a cycle through vertex 0 twice (two faces touching at a corner) into two loops", () => {
+    expect(loops([0, 1, 2, 0, 3, 4])).toEqual([[0, 1, 2], [0, 3, 4]])
+  })
+  it("cuts a loop hanging off the middle of a ring, and leaves a simple ring alone", () => {
+    expect(loops([0, 1, 2, 3, 4, 2, 5])).toEqual([[2, 3, 4], [0, 1, 2, 5]])
+    expect(loops([0, 1, 2, 3])).toEqual([[0, 1, 2, 3]])
+  })
+  it("drops a back-and-forth spike (fewer than 3 vertices)", () => {
+    expect(loops([0, 1, 2, 1, 3])).toEqual([[0, 1, 3]])
   })
 })
