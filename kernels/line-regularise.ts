@@ -35,7 +35,7 @@ export interface RegulariseParams {
 }
 
 export const defaultRegulariseParams: RegulariseParams = {
-  angle: 0.15, offset: 0.8, extend: 100, gap: 1, intersectionWeight: 3, footprintWeight: 4
+  angle: 0.15, offset: 0.8, extend: 3, gap: 1, intersectionWeight: 3, footprintWeight: 4
 }
 
 interface Item {
@@ -54,15 +54,18 @@ function angleDiff(a: number, b: number): number {
   return d
 }
 
+/** Direction of a line, radians in [0, π). */
+export function lineDirection(l: Line2): number {
+  const t = Math.atan2(l.y1 - l.y0, l.x1 - l.x0)
+  return t < 0 ? t + Math.PI : t >= Math.PI ? t - Math.PI : t
+}
+
 function toItem(line: Line2, p: RegulariseParams): Item {
-  const dx = line.x1 - line.x0, dy = line.y1 - line.y0
-  const len = Math.hypot(dx, dy)
+  const len = Math.hypot(line.x1 - line.x0, line.y1 - line.y0)
   const f = line.kind === "footprint" ? p.footprintWeight
     : line.kind === "intersection" ? p.intersectionWeight : 1
-  let theta = Math.atan2(dy, dx)
-  if (theta < 0) theta += Math.PI
-  if (theta >= Math.PI) theta -= Math.PI
-  return { line, theta, weight: len * f, mx: (line.x0 + line.x1) / 2, my: (line.y0 + line.y1) / 2 }
+  return { line, theta: lineDirection(line), weight: len * f, mx: (line.x0 + line.x1) / 2,
+    my: (line.y0 + line.y1) / 2 }
 }
 
 interface Cluster { items: Item[]; c2: number; s2: number; theta: number; anchor: Item | null }
@@ -133,13 +136,16 @@ function emitGroup(g: Item[], ux: number, uy: number, off: (it: Item) => number,
   const boundary = g.filter((it) => it.line.kind === "boundary")
   if (boundary.length === 0 || g.some((it) => it.line.kind === "intersection")) return
   const anchors = g.filter((it) => it.line.kind === "footprint")
-  let o = 0, w = 0
   if (anchors.length > 0) {
-    o = off(anchors.reduce((a, b) => (b.weight > a.weight ? b : a)))
-    w = 1
-  } else {
-    for (const it of boundary) { o += off(it) * it.weight; w += it.weight }
+    // On the facade's own line (its direction too), so that it passes exactly through the
+    // footprint corners it continues from and leaves no neck next to them.
+    const a = anchors.reduce((m, b) => (b.weight > m.weight ? b : m))
+    const ax = Math.cos(a.theta), ay = Math.sin(a.theta)
+    out.push(extended(boundary, ax, ay, -ay * a.mx + ax * a.my, "boundary", p))
+    return
   }
+  let o = 0, w = 0
+  for (const it of boundary) { o += off(it) * it.weight; w += it.weight }
   out.push(extended(boundary, ux, uy, o / w, "boundary", p))
 }
 

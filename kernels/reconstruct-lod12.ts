@@ -39,7 +39,7 @@ import {
   extrudePolygon, footprintProblem, normalizeFootprint, polygonArea, solidVolume
 } from "./extrude.ts"
 import type { SolidMesh } from "./extrude.ts"
-import { rmseToFlatRoof } from "./rmse.ts"
+import { meshRmse } from "./mesh-distance.ts"
 import { roundAttributes } from "./cityjson-feature.ts"
 
 export interface EpochPoints {
@@ -340,7 +340,7 @@ function run(input: BuildingInput, epochs: ReadonlyArray<EpochPoints>, p: Lod12P
   const roof = roofHeight(chosen, area, ground.z, p, attrs)
   const mesh = extrudePolygon(polygon, ground.z, roof.top)
   attrs["b3_volume_lod12"] = solidVolume(mesh)
-  attrs["b3_rmse_lod12"] = rmseToFlatRoof(chosen.e.points, chosen.building, roof.top)
+  attrs["b3_rmse_lod12"] = meshRmse(mesh, chosen.e.points, chosen.building)
   const notes = ground.note === null ? roof.notes : [ground.note, ...roof.notes]
   const reason = notes.length > 0 ? notes.join("; ") : null
   return result(input.id, roof.extrusie, reason, attrs, polygon, mesh)

@@ -17,10 +17,9 @@
  * - b3_h_nok: height of the longest ridge (horizontal intersection of two slanted planes).
  * - b3_opp_buitenmuur: walls on the outline of the solid; walls between parts are inner walls.
  *   b3_opp_scheidingsmuur (party walls) needs the neighbours and is not computed here.
- * LIMITATION: b3_rmse_lod13/22 are vertical RMSEs of all points inside the solid faces, not
- * 3DBAG's point-to-mesh distances; facade points inside the footprint count with their full
- * height difference, so the figures are larger than 3DBAG's (`metrics` gives the RMSE without
- * the points on detected walls).
+ * - b3_rmse_lod13/22, as 3DBAG's: RMSE of the 3D distances of all building points to the solid.
+ *   `metrics` adds vertical RMSEs: of every point inside the solid's faces in plan, and of the
+ *   points whose nearest surface is a roof face (facade hits, nearest a wall, left out).
  */
 import type { Polygon, PointSet } from "./geometry-types.ts"
 import {
@@ -28,7 +27,6 @@ import {
 } from "./extrude.ts"
 import type { SolidMesh } from "./extrude.ts"
 import { percentile } from "./percentile.ts"
-import { rmseToFlatRoof } from "./rmse.ts"
 import { computeNormals, knnGraph } from "./normals.ts"
 import type { KnnGraph } from "./normals.ts"
 import { defaultPlaneParams, detectPlanes, roofTypeOf } from "./plane-detect.ts"
@@ -36,17 +34,22 @@ import type { Plane, PlaneParams, RoofType } from "./plane-detect.ts"
 import { defaultBoundaryLineParams, defaultIntersectionParams, planeLines }
   from "./boundary-lines.ts"
 import type { BoundaryLineParams, IntersectionParams } from "./boundary-lines.ts"
-import { defaultRegulariseParams, footprintLines, regulariseLines } from "./line-regularise.ts"
-import type { RegulariseParams } from "./line-regularise.ts"
+import {
+  defaultRegulariseParams, footprintLines, lineDirection, regulariseLines
+} from "./line-regularise.ts"
+import type { Line2, RegulariseParams } from "./line-regularise.ts"
 import { buildArrangement, faceAdjacency, perimeter } from "./arrangement.ts"
+import { defaultFaceSplitParams, faceSplitLines } from "./face-split.ts"
+import type { FaceSplitParams } from "./face-split.ts"
 import type { Arrangement } from "./arrangement.ts"
 import {
   alphaExpansion, dataTerm, faceLocator, flattenOutOfRange, forbidOutOfRange, locatePoints,
-  mergeSteps, solidConnected
+  mergeSteps, resolvePinchedVertices, solidConnected
 } from "./labelling.ts"
 import { buildSolid, lod11Prism, roofSurfaceAttributes, verticalRmse } from "./roof-extrude.ts"
 import type { HeightPlane } from "./roof-extrude.ts"
 import { validateSolid } from "./val3dity.ts"
+import { meshDistances } from "./mesh-distance.ts"
 
 export interface Lod22Input {
   readonly polygon: Polygon
@@ -66,6 +69,9 @@ export interface Lod22Params {
   readonly intersection: IntersectionParams
   readonly regularise: RegulariseParams
   readonly snap: number
+  /** Rounds of splitting faces that hold two planes' points (`faceSplitLines`); 0 = off. */
+  readonly splitRounds: number
+  readonly faceSplit: FaceSplitParams
   readonly lambda: number
   readonly lod13Step: number
   readonly roofPercentile: number
@@ -76,14 +82,17 @@ export interface Lod22Params {
   readonly zMerge: number
   /** Validate the LoD2.2 solid (val3dity codes); an invalid one is replaced by LoD1.3. */
   readonly validate: boolean
+  /** Return `trace`. */
+  readonly trace: boolean
 }
 
 export const defaultLod22Params: Lod22Params = {
   knnK: 15, normalK: 5, planes: defaultPlaneParams, alpha2: 0.25,
   boundaryLines: defaultBoundaryLineParams, intersection: defaultIntersectionParams,
-  regularise: defaultRegulariseParams, snap: 0.01, lambda: 0.888, lod13Step: 3,
+  regularise: defaultRegulariseParams, snap: 0.01, splitRounds: 3,
+  faceSplit: defaultFaceSplitParams, lambda: 0.888, lod13Step: 3,
   roofPercentile: 0.7, lod11AreaThreshold: 30_000, maxPlanes: 900, minHeight: 0.1, maxRise: 2,
-  zMerge: 0.005, validate: true
+  zMerge: 0.005, validate: true, trace: false
 }
 
 export type { RoofType } from "./plane-detect.ts"
@@ -99,14 +108,61 @@ export interface Lod22Result {
   readonly attributes: Record<string, number | string | null>
   /** Milliseconds per stage. */
   readonly timings: Record<string, number>
-  /**
-   * Vertical RMSE without the points on detected wall planes (facade hits inside the footprint,
-   * which no roof can fit), and the share of such points; NaN for fallbacks.
-   */
-  readonly metrics: { readonly rmseRoofLod13: number; readonly rmseRoofLod22: number;
-    readonly wallPointShare: number }
+  /** Fit figures beyond the attributes (NaN for fallbacks); see `Lod22Metrics`. */
+  readonly metrics: Lod22Metrics
   /** Arrangement faces before and after dissolving (0 for fallbacks). */
   readonly faces: { readonly arrangement: number; readonly lod22Roofs: number }
+  /** Per-point and per-face state, when `params.trace` is set (standard extrusions only). */
+  readonly trace?: Lod22Trace
+}
+
+/**
+ * Vertical fit of the solids, metres, and where the points lie.
+ * LIMITATION: facade hits inside the footprint in plan (lidar points on the walls, within a few
+ * decimetres of the outline) are counted in `verticalRmse*` with their full height below the
+ * roof; no roof can fit them, so that figure stays far above the roof fit (`roofRmse*`).
+ */
+export interface Lod22Metrics {
+  /** Vertical RMSE of every point inside the solid's faces in plan, facade hits included. */
+  readonly verticalRmseLod13: number
+  readonly verticalRmseLod22: number
+  /** Vertical RMSE of the points whose nearest surface of the solid is a roof face. */
+  readonly roofRmseLod13: number
+  readonly roofRmseLod22: number
+  /** Share of the points whose nearest LoD2.2 surface is a wall or the floor. */
+  readonly offRoofShareLod22: number
+  /** Share of the points on detected wall planes. */
+  readonly wallPlaneShare: number
+}
+
+const noMetrics: Lod22Metrics = { verticalRmseLod13: NaN, verticalRmseLod22: NaN,
+  roofRmseLod13: NaN, roofRmseLod22: NaN, offRoofShareLod22: NaN, wallPlaneShare: NaN }
+
+/** RMSE of the 3D distances of the context's points to `mesh` and the nearest-face flags. */
+function meshFit(c: Ctx, mesh: SolidMesh): { rmse: number; offRoof: Uint8Array } {
+  const wx = Float64Array.from(c.pts.x, (v) => v + c.ox)
+  const wy = Float64Array.from(c.pts.y, (v) => v + c.oy)
+  const d = meshDistances(mesh, wx, wy, c.pts.z)
+  let s = 0
+  for (let i = 0; i < d.distance.length; i++) s += d.distance[i] * d.distance[i]
+  const offRoof = Uint8Array.from(d.face,
+    (f) => (f >= 0 && mesh.faces[f].semantic === "RoofSurface" ? 0 : 1))
+  return { rmse: d.distance.length > 0 ? Math.sqrt(s / d.distance.length) : NaN, offRoof }
+}
+
+/** What the labelling saw, for analysis and tests; point indices count the finite input points. */
+export interface Lod22Trace {
+  /** Arrangement face per point (−1 outside every face). */
+  readonly faceOf: Int32Array
+  /** Roof plane per point (−1: none, or on a wall plane). */
+  readonly planeOf: Int32Array
+  readonly onWall: Uint8Array
+  /** LoD2.2 label per face (−1 ground) and the planes, local coordinates. */
+  readonly faceLabel: Int32Array
+  readonly planes: ReadonlyArray<HeightPlane>
+  /** Local origin: point x − originX is the local x. */
+  readonly originX: number
+  readonly originY: number
 }
 
 interface Ctx {
@@ -131,8 +187,7 @@ function lap(c: Ctx, stage: string): void {
 function fallback(c: Ctx, roofType: RoofType, planes: number, why: string): Lod22Result {
   const g = c.input.groundZ
   const { mesh, top } = lod11Prism(c.polygon, g, c.pts, c.p.roofPercentile, c.p.minHeight)
-  const all = Uint32Array.from({ length: c.pts.length }, (_, i) => i)
-  const rmse = rmseToFlatRoof(c.pts, all, top)
+  const rmse = meshFit(c, mesh).rmse
   const vol = solidVolume(mesh)
   const area = polygonArea(c.polygon)
   const attributes = {
@@ -142,8 +197,8 @@ function fallback(c: Ctx, roofType: RoofType, planes: number, why: string): Lod2
   }
   const reason = [...c.notes, why].join("; ")
   return { roofType, planes, extrusion: "lod11_fallback", reason, lod13: mesh, lod22: mesh,
-    attributes, timings: c.timings, metrics: { rmseRoofLod13: NaN, rmseRoofLod22: NaN,
-      wallPointShare: NaN }, faces: { arrangement: 0, lod22Roofs: 1 } }
+    attributes, timings: c.timings, metrics: noMetrics,
+    faces: { arrangement: 0, lod22Roofs: 1 } }
 }
 
 /** Roof lines (alpha-shape boundaries and intersections), regularised; and the ridge height. */
@@ -153,6 +208,30 @@ function roofLines(c: Ctx, labels: Int32Array, planes: Plane[], graph: KnnGraph)
   const reg = regulariseLines(found.lines, footprintLines(c.local), c.p.regularise)
   lap(c, "lines")
   return { lines: reg, nok: found.ridgeZ }
+}
+
+/**
+ * Rounds of `faceSplitLines`: faces holding the points of two planes get the line that
+ * separates them, and the arrangement is rebuilt; a failed rebuild keeps the previous one.
+ */
+function splitMixedFaces(c: Ctx, arr: Arrangement, lines: Line2[], labels: Int32Array,
+  planes: HeightPlane[]): Arrangement {
+  const directions = [...lines, ...footprintLines(c.local)].map(lineDirection)
+  let all = lines
+  for (let round = 0; round < c.p.splitRounds; round++) {
+    const faceOf = locatePoints(faceLocator(arr.vx, arr.vy, arr.faces), c.pts.x, c.pts.y)
+    const extra = faceSplitLines({ x: c.pts.x, y: c.pts.y, z: c.pts.z, faceOf, planeOf: labels,
+      planes, nFaces: arr.faces.length, directions }, c.p.faceSplit)
+    if (extra.length === 0) break
+    const next = buildArrangement(c.local, [...all, ...extra], { snap: c.p.snap })
+    if (!next.ok) {
+      c.notes.push(`face split round ${round + 1} failed (${next.reason}): not applied`)
+      break
+    }
+    all = [...all, ...extra]
+    arr = next.arrangement
+  }
+  return arr
 }
 
 const heightPlane = (p: Plane): HeightPlane =>
@@ -222,6 +301,10 @@ function sanitisePlanes(c: Ctx, arr: Arrangement, lb: Labelled): void {
 }
 
 function solidOf(c: Ctx, arr: Arrangement, faceLabel: Int32Array, planes: HeightPlane[]) {
+  const z = (l: number, x: number, y: number) => planes[l].a * x + planes[l].b * y + planes[l].c
+  const n = resolvePinchedVertices(arr.vx, arr.vy, arr.faces, faceLabel, z, c.input.groundZ,
+    c.p.zMerge)
+  if (n > 0) c.notes.push(`${n} face(s) relabelled where four walls would share an edge`)
   return buildSolid({ vx: arr.vx, vy: arr.vy, faces: arr.faces, faceLabel, planes,
     groundZ: c.input.groundZ, originX: c.ox, originY: c.oy, zMerge: c.p.zMerge })
 }
@@ -295,7 +378,7 @@ function run(c: Ctx): Lod22Result {
     built = buildArrangement(c.local, [], { snap: p.snap })
   }
   if (!built.ok) return fallback(c, roofType, planes.length, `arrangement: ${built.reason}`)
-  const arr = built.arrangement
+  const arr = splitMixedFaces(c, built.arrangement, lines, labels, planes.map(heightPlane))
   lap(c, "arrangement")
   const onWall = Uint8Array.from(det.labels,
     (l) => (l >= 0 && det.planes[l].kind === "wall" ? 1 : 0))
@@ -323,24 +406,29 @@ function run(c: Ctx): Lod22Result {
   }
   const areas = roofSurfaceAttributes(use22, p.planes.horizontalDeg)
   roofSurfaceAttributes(l13.solid, p.planes.horizontalDeg)
+  const fit13 = meshFit(c, l13.solid.mesh), fit22 = meshFit(c, use22.mesh)
   const attributes = {
     b3_dak_type: roofType, b3_n_vlakken: planes.length, b3_h_nok: nok, b3_extrusie: "standard",
-    b3_rmse_lod13: verticalRmse(c.pts, lb.faceOf, l13.faceLabel, l13.planes),
-    b3_rmse_lod22: verticalRmse(c.pts, lb.faceOf, faceLabel22, planes22),
+    b3_rmse_lod13: fit13.rmse, b3_rmse_lod22: fit22.rmse,
     b3_volume_lod13: solidVolume(l13.solid.mesh), b3_volume_lod22: solidVolume(use22.mesh),
     b3_opp_dak_plat: areas.flat, b3_opp_dak_schuin: areas.sloped,
     b3_opp_buitenmuur: use22.outerWallArea
   }
-  const metrics = {
-    rmseRoofLod13: verticalRmse(c.pts, lb.faceOf, l13.faceLabel, l13.planes, onWall),
-    rmseRoofLod22: verticalRmse(c.pts, lb.faceOf, faceLabel22, planes22, onWall),
-    wallPointShare: onWall.reduce((s, v) => s + v, 0) / Math.max(1, onWall.length)
+  const share = (m: Uint8Array) => m.reduce((s, v) => s + v, 0) / Math.max(1, m.length)
+  const metrics: Lod22Metrics = {
+    verticalRmseLod13: verticalRmse(c.pts, lb.faceOf, l13.faceLabel, l13.planes),
+    verticalRmseLod22: verticalRmse(c.pts, lb.faceOf, faceLabel22, planes22),
+    roofRmseLod13: verticalRmse(c.pts, lb.faceOf, l13.faceLabel, l13.planes, fit13.offRoof),
+    roofRmseLod22: verticalRmse(c.pts, lb.faceOf, faceLabel22, planes22, fit22.offRoof),
+    offRoofShareLod22: share(fit22.offRoof), wallPlaneShare: share(onWall)
   }
   lap(c, "attributes")
   return { roofType, planes: planes.length, extrusion: "standard", metrics,
     reason: c.notes.length > 0 ? c.notes.join("; ") : null, lod13: l13.solid.mesh,
     lod22: use22.mesh, attributes, timings: c.timings,
-    faces: { arrangement: arr.faces.length, lod22Roofs: use22.roofs.length } }
+    faces: { arrangement: arr.faces.length, lod22Roofs: use22.roofs.length },
+    trace: p.trace ? { faceOf: lb.faceOf, planeOf: labels, onWall, faceLabel: faceLabel22,
+      planes: planes22, originX: c.ox, originY: c.oy } : undefined }
 }
 
 function context(input: Lod22Input, p: Lod22Params, polygon: Polygon): Ctx {
@@ -364,7 +452,7 @@ function context(input: Lod22Input, p: Lod22Params, polygon: Polygon): Ctx {
 function skip(roofType: RoofType, reason: string): Lod22Result {
   return { roofType, planes: 0, extrusion: "skip", reason, lod13: null, lod22: null,
     attributes: { b3_dak_type: roofType, b3_n_vlakken: 0, b3_extrusie: "skip" }, timings: {},
-    metrics: { rmseRoofLod13: NaN, rmseRoofLod22: NaN, wallPointShare: NaN },
+    metrics: noMetrics,
     faces: { arrangement: 0, lod22Roofs: 0 } }
 }
 

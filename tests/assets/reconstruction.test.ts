@@ -82,14 +82,15 @@ describe("reconstructed_tiles on the sample release 2024.02", () => {
     expect(attrValid).toBe(validity("2.2"))
   })
 
-  it("fits the Delft points better in LoD2.2 than in LoD1.2", () => {
+  it("fits the Delft points better in LoD2.2 than in LoD1.2 (3D point-to-mesh RMSE, as 3DBAG)", () => {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
     const r12 = median(delft().map((f) => attrs(f).b3_rmse_lod12))
+    const r13 = median(delft().map((f) => attrs(f).b3_rmse_lod13))
     const r22 = median(delft().map((f) => attrs(f).b3_rmse_lod22))
-    expect(r22).toBeLessThan(r12)
-    // LIMITATION (known, see README): facade points inside footprints keep the vertical RMSE
-    // over all building points at about 0.76 m; the aim is 0.6 m
-    expect(r22).toBeLessThan(0.8)
+    expect(r22).toBeLessThan(r13)
+    expect(r13).toBeLessThan(r12)
+    // bench/lod22-delft.ts measures 0.184 m over the same 160 buildings
+    expect(r22).toBeLessThan(0.25)
     const roofTypes = new Set(delft().map((f) => attrs(f).b3_dak_type))
     expect([...roofTypes].sort()).toEqual(["horizontal", "multiple horizontal", "slanted"])
   })

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest"
 import {
-  alphaExpansion, dataTerm, faceLocator, labellingEnergy, locatePoints, mergeSteps
+  alphaExpansion, dataTerm, faceLocator, labellingEnergy, locatePoints, mergeSteps,
+  resolvePinchedVertices
 } from "../../kernels/labelling.ts"
 import type { LabellingProblem } from "../../kernels/labelling.ts"
+import { buildArrangement } from "../../kernels/arrangement.ts"
+import { buildSolid } from "../../kernels/roof-extrude.ts"
+import { validateSolid } from "../../kernels/val3dity.ts"
 import { lcg } from "../support/synthetic-scene.ts"
 
 function brute(p: LabellingProblem): number {
@@ -62,5 +66,47 @@ describe("mergeSteps", () => {
     const m = mergeSteps(height, [[0, 1], [1, 2]], 3, (ls) => Math.max(...ls.map((l) => height[l])))
     expect(Array.from(m.group)).toEqual([0, 0, 1, -1])
     expect(m.z).toEqual([5, 9])
+  })
+})
+
+describe("resolvePinchedVertices", () => {
+  // A 10 × 10 m footprint cut into four 5 × 5 m faces meeting at (5, 5).
+  const built = buildArrangement([Float64Array.of(0, 0, 10, 0, 10, 10, 0, 10)],
+    [{ x0: -5, y0: 5, x1: 15, y1: 5, kind: "boundary" },
+      { x0: 5, y0: -5, x1: 5, y1: 15, kind: "boundary" }])
+  if (!built.ok) throw new Error(built.reason)
+  const arr = built.arrangement
+  const planes = [{ a: 0, b: 0, c: 3 }, { a: 0, b: 0, c: 6 }]
+  const z = (l: number) => planes[l].c
+  const centre = (f: number) => {
+    const r = arr.faces[f].rings[0]
+    return [r.reduce((s, v) => s + arr.vx[v], 0) / r.length,
+      r.reduce((s, v) => s + arr.vy[v], 0) / r.length]
+  }
+  /** Checkerboard: high where the face centre's quadrants differ (x < 5 xor y < 5). */
+  const checker = () => Int32Array.from(arr.faces, (_, f) => {
+    const [x, y] = centre(f)
+    return (x < 5) !== (y < 5) ? 1 : 0
+  })
+  const solid = (label: Int32Array) => buildSolid({ vx: arr.vx, vy: arr.vy, faces: arr.faces,
+    faceLabel: label, planes, groundZ: 0, originX: 0, originY: 0 })
+
+  it("two high blocks meeting at a corner cannot be closed as they are", () => {
+    const s = solid(checker())
+    expect(s.ok).toBe(false)
+    if (!s.ok) expect(s.reason).toContain("2 repeated edges")
+  })
+  it("one face is relabelled and the solid closes with 3 faces at one height", () => {
+    const label = checker()
+    expect(resolvePinchedVertices(arr.vx, arr.vy, arr.faces, label, z, 0, 0.005)).toBe(1)
+    expect(Array.from(label).filter((l) => l === 1).length % 2).toBe(1)
+    const s = solid(label)
+    expect(s.ok).toBe(true)
+    if (s.ok) expect(validateSolid(s.mesh)).toEqual([])
+  })
+  it("an L of three high faces and one low one is left alone", () => {
+    const label = Int32Array.from(arr.faces,
+      (_, f) => (centre(f)[0] < 5 && centre(f)[1] < 5 ? 0 : 1))
+    expect(resolvePinchedVertices(arr.vx, arr.vy, arr.faces, label, z, 0, 0.005)).toBe(0)
   })
 })
