@@ -45,25 +45,33 @@ function prepare(mesh: SolidMesh, ox: number, oy: number, oz: number): Prepared[
       : Math.abs(ny) >= Math.abs(nz) ? 1 : 2
     const u = drop === 0 ? 1 : 0, v = drop === 2 ? 1 : 2
     let cx = 0, cy = 0, cz = 0
-    const edgeList: number[] = []
-    const rings = f.rings.map((r) => {
+    let nEdges = 0
+    for (const r of f.rings) nEdges += r.length
+    const edges = new Float64Array(6 * nEdges)
+    let e = 0
+    const rings: Float64Array[] = []
+    for (const r of f.rings) {
       const c = new Float64Array(2 * r.length)
-      r.forEach((id, k) => {
-        const p = [V[3 * id] - ox, V[3 * id + 1] - oy, V[3 * id + 2] - oz]
-        c[2 * k] = p[u]; c[2 * k + 1] = p[v]
-        for (let j = 0; j < 3; j++) {
-          box[j] = Math.min(box[j], p[j])
-          box[3 + j] = Math.max(box[3 + j], p[j])
-        }
-        const q = r[(k + 1) % r.length]
-        edgeList.push(p[0], p[1], p[2], V[3 * q] - ox, V[3 * q + 1] - oy, V[3 * q + 2] - oz)
-      })
-      return c
-    })
+      for (let k = 0; k < r.length; k++) {
+        const id = r[k], nx2 = r[(k + 1) % r.length]
+        const px = V[3 * id] - ox, py = V[3 * id + 1] - oy, pz = V[3 * id + 2] - oz
+        c[2 * k] = u === 0 ? px : py
+        c[2 * k + 1] = v === 1 ? py : pz
+        if (px < box[0]) box[0] = px
+        if (py < box[1]) box[1] = py
+        if (pz < box[2]) box[2] = pz
+        if (px > box[3]) box[3] = px
+        if (py > box[4]) box[4] = py
+        if (pz > box[5]) box[5] = pz
+        edges[e++] = px; edges[e++] = py; edges[e++] = pz
+        edges[e++] = V[3 * nx2] - ox; edges[e++] = V[3 * nx2 + 1] - oy; edges[e++] = V[3 * nx2 + 2] - oz
+      }
+      rings.push(c)
+    }
     for (const id of outer) { cx += V[3 * id] - ox; cy += V[3 * id + 1] - oy; cz += V[3 * id + 2] - oz }
     const n = outer.length || 1
     const d = -(nx * cx / n + ny * cy / n + nz * cz / n)
-    return { nx, ny, nz, d, u, v, rings, edges: Float64Array.from(edgeList), box,
+    return { nx, ny, nz, d, u, v, rings, edges, box,
       roof: f.semantic === "RoofSurface" }
   })
 }

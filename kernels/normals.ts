@@ -28,7 +28,7 @@ function offer(d2: Float64Array, ids: Uint32Array, k: number, d: number, id: num
 }
 
 /**
- * kNN of every point. The grid cell is sized for about 2k points per cell from the mean
+ * kNN of every point. The grid cell is sized for about k points per cell from the mean
  * density; the ring search stops once the k-th distance is within the searched block.
  * Cost O(n·k·cells searched); the scratch buffers are allocated once. About 50 lines: the ring
  * search keeps its state in locals so the hot loop allocates nothing.
@@ -46,7 +46,7 @@ export function knnGraph(points: PointSet, k: number): KnnGraph {
     if (y[i] > y1) y1 = y[i]
   }
   const area = Math.max((x1 - x0) * (y1 - y0), 1e-6)
-  const cell = Math.max(0.05, Math.sqrt((2 * k * area) / n))
+  const cell = Math.max(0.05, Math.sqrt((k * area) / n))
   const index = buildPointIndex(points, cell)
   const { nx, ny, cellStart, order, minX, minY, cellSize } = index
   const d2 = new Float64Array(k)

@@ -140,14 +140,16 @@ const noMetrics: Lod22Metrics = { verticalRmseLod13: NaN, verticalRmseLod22: NaN
 
 /** RMSE of the 3D distances of the context's points to `mesh` and the nearest-face flags. */
 function meshFit(c: Ctx, mesh: SolidMesh): { rmse: number; offRoof: Uint8Array } {
-  const wx = Float64Array.from(c.pts.x, (v) => v + c.ox)
-  const wy = Float64Array.from(c.pts.y, (v) => v + c.oy)
-  const d = meshDistances(mesh, wx, wy, c.pts.z)
+  const d = meshDistances(mesh, c.world.x, c.world.y, c.pts.z)
+  const n = d.distance.length
+  const offRoof = new Uint8Array(n)
   let s = 0
-  for (let i = 0; i < d.distance.length; i++) s += d.distance[i] * d.distance[i]
-  const offRoof = Uint8Array.from(d.face,
-    (f) => (f >= 0 && mesh.faces[f].semantic === "RoofSurface" ? 0 : 1))
-  return { rmse: d.distance.length > 0 ? Math.sqrt(s / d.distance.length) : NaN, offRoof }
+  for (let i = 0; i < n; i++) {
+    s += d.distance[i] * d.distance[i]
+    const f = d.face[i]
+    offRoof[i] = f >= 0 && mesh.faces[f].semantic === "RoofSurface" ? 0 : 1
+  }
+  return { rmse: n > 0 ? Math.sqrt(s / n) : NaN, offRoof }
 }
 
 /** What the labelling saw, for analysis and tests; point indices count the finite input points. */
@@ -173,6 +175,8 @@ interface Ctx {
   readonly ox: number
   readonly oy: number
   readonly pts: PointSet
+  /** The points' world x and y (`pts` holds local ones), for distances to the output meshes. */
+  readonly world: { readonly x: Float64Array; readonly y: Float64Array }
   readonly timings: Record<string, number>
   readonly notes: string[]
   t: number
@@ -446,7 +450,10 @@ function context(input: Lod22Input, p: Lod22Params, polygon: Polygon): Ctx {
     z: Float64Array.from(keep, (i) => src.z[i]),
     classification: Uint8Array.from(keep, (i) => src.classification[i]), length: keep.length
   }
-  return { input, p, polygon, local, ox, oy, pts, timings: {}, notes: [], t: performance.now() }
+  const world = { x: Float64Array.from(keep, (i) => src.x[i]),
+    y: Float64Array.from(keep, (i) => src.y[i]) }
+  return { input, p, polygon, local, ox, oy, pts, world, timings: {}, notes: [],
+    t: performance.now() }
 }
 
 function skip(roofType: RoofType, reason: string): Lod22Result {
