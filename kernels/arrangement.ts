@@ -305,11 +305,14 @@ function assemble(e: EdgeSet, w: Walk, xs: number[], ys: number[]): ArrangementF
     }
   }
   for (const h of holes) {
-    const x = xs[h.ring[0]], y = ys[h.ring[0]]
     let host = null
     for (const o of outer) {
-      if (o.area + h.area > 0 && pointInPolygon([o.coords], x, y) &&
-        (host === null || o.area < host.area)) host = o
+      if (!(o.area + h.area > 0) || (host !== null && o.area >= host.area)) continue
+      // A hole may touch its face's outline at a vertex: test one of its vertices that is not
+      // on the candidate's ring (all on it: the hole is that ring reversed, not inside it).
+      const mine = new Set(o.ring)
+      const v = h.ring.find((u) => !mine.has(u))
+      if (v !== undefined && pointInPolygon([o.coords], xs[v], ys[v])) host = o
     }
     if (host === null) return "a hole cycle lies in no face"
     host.holes.push(h.ring)

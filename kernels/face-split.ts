@@ -4,7 +4,7 @@
  * edge, a small plane inside a large face, a border moved by regularisation); such a face can
  * only take one plane, and the other plane's points then sit metres off the roof. Per mixed
  * face, the straight line that best separates the two planes' points is found among the
- * building's line directions, and returned when it separates them cleanly.
+ * building's line directions, and returned, clipped to the face, when it separates them cleanly.
  *
  * Pure: typed arrays in, lines out. The caller rebuilds the arrangement with the new lines.
  * LIMITATION: cuts are straight and take one of the building's line directions; a curved or
@@ -18,16 +18,22 @@ export interface FaceSplitParams {
   readonly minPoints: number
   /** Smallest mean |Δz| (m) between the two planes at the minority points worth a split. */
   readonly minDz: number
-  /** Largest share of the two planes' points allowed on the wrong side of the line. */
+  /**
+   * Largest number of points on the wrong side of the line, as a share of the smaller plane's
+   * points in the face (a cut that misplaces most of them separates nothing).
+   */
   readonly maxMisclassified: number
   /** Directions (radians, mod π) closer than this are one candidate. */
   readonly angleTol: number
-  /** The line spans the face's points by this much (m) on either side. */
-  readonly margin: number
+  /** The line runs this far (m) past the face's edges, beyond the arrangement's snapping. */
+  readonly overshoot: number
+  /** Smallest gap (m) between the points either side of the cut. */
+  readonly minGap: number
 }
 
 export const defaultFaceSplitParams: FaceSplitParams = {
-  minPoints: 5, minDz: 0.3, maxMisclassified: 0.1, angleTol: 0.02, margin: 1
+  minPoints: 5, minDz: 0.3, maxMisclassified: 0.1, angleTol: 0.02, overshoot: 0.02,
+  minGap: 1e-3
 }
 
 /** z = a·x + b·y + c. */
@@ -42,7 +48,10 @@ export interface FaceSplitInput {
   /** Roof plane per point (−1: none). */
   readonly planeOf: Int32Array
   readonly planes: ReadonlyArray<SplitPlane>
-  readonly nFaces: number
+  /** The arrangement: vertex coordinates and face rings (vertex ids), as `faceOf` indexes. */
+  readonly vx: ArrayLike<number>
+  readonly vy: ArrayLike<number>
+  readonly faces: ReadonlyArray<{ readonly rings: ReadonlyArray<Uint32Array> }>
   /** Candidate line directions, radians. */
   readonly directions: ReadonlyArray<number>
 }
@@ -63,10 +72,11 @@ interface Best { wrong: number; gap: number; theta: number; offset: number }
 
 /**
  * Best threshold along normal (−sin θ, cos θ) between the points `a` and `b` (ids into x, y):
- * the fewest points on the wrong side, ties to the widest gap. O(n log n).
+ * the fewest points on the wrong side, ties to the widest gap; only gaps of at least `minGap`
+ * count (equal projections differ by rounding noise). O(n log n).
  */
 function bestCut(x: ArrayLike<number>, y: ArrayLike<number>, a: number[], b: number[],
-  theta: number, best: Best): void {
+  theta: number, minGap: number, best: Best): void {
   const nx = -Math.sin(theta), ny = Math.cos(theta)
   const n = a.length + b.length
   const v = new Float64Array(n)
@@ -80,7 +90,7 @@ function bestCut(x: ArrayLike<number>, y: ArrayLike<number>, a: number[], b: num
     if (isA[order[k]] === 1) aBelow++
     else bBelow++
     const gap = v[order[k + 1]] - v[order[k]]
-    if (!(gap > 0)) continue
+    if (!(gap >= minGap)) continue
     const wrong = Math.min(bBelow + (a.length - aBelow), aBelow + (b.length - bBelow))
     if (wrong < best.wrong || (wrong === best.wrong && gap > best.gap)) {
       best.wrong = wrong
@@ -92,52 +102,80 @@ function bestCut(x: ArrayLike<number>, y: ArrayLike<number>, a: number[], b: num
 }
 
 /**
- * One separating line per mixed face (see the module comment): the two planes with the most
+ * The stretches of the line {p : n·p = offset} (n = (−sin θ, cos θ)) inside face f, each run
+ * `overshoot` past the face's edges. Even-odd over all rings, so holes are left out.
+ */
+function chords(input: FaceSplitInput, f: number, theta: number, offset: number,
+  overshoot: number): Line2[] {
+  const ux = Math.cos(theta), uy = Math.sin(theta), nx = -uy, ny = ux
+  const ts: number[] = []
+  for (const r of input.faces[f].rings) {
+    for (let i = 0; i < r.length; i++) {
+      const p = r[i], q = r[(i + 1) % r.length]
+      const sp = nx * input.vx[p] + ny * input.vy[p] - offset
+      const sq = nx * input.vx[q] + ny * input.vy[q] - offset
+      if ((sp < 0) === (sq < 0)) continue
+      const k = sp / (sp - sq)
+      ts.push(ux * (input.vx[p] + k * (input.vx[q] - input.vx[p])) +
+        uy * (input.vy[p] + k * (input.vy[q] - input.vy[p])))
+    }
+  }
+  ts.sort((p, q) => p - q)
+  const ox = nx * offset, oy = ny * offset
+  const out: Line2[] = []
+  for (let k = 0; k + 1 < ts.length; k += 2) {
+    const t0 = ts[k] - overshoot, t1 = ts[k + 1] + overshoot
+    out.push({ x0: ox + t0 * ux, y0: oy + t0 * uy, x1: ox + t1 * ux, y1: oy + t1 * uy,
+      kind: "boundary" })
+  }
+  return out
+}
+
+/** The two planes with the most points among `m`, as [larger, smaller]; −1 when absent. */
+function topTwo(m: number[], planeOf: Int32Array, count: Uint32Array): [number, number] {
+  count.fill(0)
+  for (const i of m) count[planeOf[i]]++
+  let pa = -1, pb = -1
+  for (let l = 0; l < count.length; l++) {
+    if (pa < 0 || count[l] > count[pa]) { pb = pa; pa = l } else if (pb < 0 || count[l] > count[pb]) pb = l
+  }
+  return [pa, pb]
+}
+
+/**
+ * One separating cut per mixed face (see the module comment): the two planes with the most
  * points in the face, each with at least `minPoints`, whose heights differ by at least `minDz`
- * on average at the points of the smaller one; the cut leaves at most `maxMisclassified` of
- * their points on the wrong side. The line spans the face's points plus `margin`; its parts
- * outside the face dangle and are pruned by the arrangement. O(points · directions · log).
+ * on average at the points of the smaller one; the cut leaves at most `maxMisclassified` times
+ * the smaller plane's count on the wrong side. The cut is clipped to the face (one segment per
+ * stretch inside it) and runs `overshoot` past its edges so that it splits them; the overshoot
+ * dangles in the neighbours and is pruned by the arrangement. Points of faces or planes out of
+ * range are ignored. O(points · directions · log).
  */
 export function faceSplitLines(input: FaceSplitInput,
   params: FaceSplitParams = defaultFaceSplitParams): Line2[] {
   const { x, y, z, faceOf, planeOf, planes } = input
   const P = planes.length
-  const members: number[][] = Array.from({ length: input.nFaces }, () => [])
+  const members: number[][] = input.faces.map(() => [])
   for (let i = 0; i < faceOf.length; i++) {
-    if (faceOf[i] >= 0 && planeOf[i] >= 0) members[faceOf[i]].push(i)
+    const f = faceOf[i], l = planeOf[i]
+    if (f >= 0 && f < members.length && l >= 0 && l < P) members[f].push(i)
   }
   const dirs = distinctDirections(input.directions, params.angleTol)
   const out: Line2[] = []
   const count = new Uint32Array(P)
-  for (const m of members) {
-    if (m.length < 2 * params.minPoints) continue
-    count.fill(0)
-    for (const i of m) count[planeOf[i]]++
-    let pa = -1, pb = -1
-    for (let l = 0; l < P; l++) {
-      if (pa < 0 || count[l] > count[pa]) { pb = pa; pa = l } else if (pb < 0 || count[l] > count[pb]) pb = l
-    }
-    if (pb < 0 || count[pb] < params.minPoints) continue
+  members.forEach((m, f) => {
+    if (m.length < 2 * params.minPoints) return
+    const [pa, pb] = topTwo(m, planeOf, count)
+    if (pb < 0 || count[pb] < params.minPoints) return
     const a = m.filter((i) => planeOf[i] === pa), b = m.filter((i) => planeOf[i] === pb)
-    const A = planes[pa], B = planes[pb]
+    const A = planes[pa]
     let dz = 0
     for (const i of b) dz += Math.abs(A.a * x[i] + A.b * y[i] + A.c - z[i])
-    if (dz / b.length < params.minDz) continue
+    if (dz / b.length < params.minDz) return
     const best: Best = { wrong: Infinity, gap: -Infinity, theta: 0, offset: 0 }
-    for (const t of dirs) bestCut(x, y, a, b, t, best)
-    if (!(best.wrong <= params.maxMisclassified * (a.length + b.length))) continue
-    const ux = Math.cos(best.theta), uy = Math.sin(best.theta)
-    let t0 = Infinity, t1 = -Infinity
-    for (const i of m) {
-      const t = ux * x[i] + uy * y[i]
-      if (t < t0) t0 = t
-      if (t > t1) t1 = t
-    }
-    t0 -= params.margin
-    t1 += params.margin
-    const ox = -uy * best.offset, oy = ux * best.offset
-    out.push({ x0: ox + t0 * ux, y0: oy + t0 * uy, x1: ox + t1 * ux, y1: oy + t1 * uy,
-      kind: "boundary" })
-  }
+    for (const t of dirs) bestCut(x, y, a, b, t, params.minGap, best)
+    if (!(best.wrong <= params.maxMisclassified * b.length)) return
+    out.push(...chords(input, f, best.theta, best.offset, params.overshoot))
+  })
   return out
 }

@@ -393,7 +393,7 @@ export function resolvePinchedVertices(vx: ArrayLike<number>, vy: ArrayLike<numb
         const n = list[(k + 1) % list.length]
         if (Math.abs(angleBetween(s.back, n.angle)) > 1e-9) seq.push(-1)
       })
-      const runs = heightRuns(seq, (f) => height(f, v), tol)
+      const runs = levelRuns(seq, (f) => height(f, v), tol)
       if (runs.length < 4) continue
       let peaks = 0
       for (let k = 0; k < runs.length; k++) {
@@ -434,17 +434,30 @@ function angleBetween(a: number, b: number): number {
   return d
 }
 
-/** Consecutive entries of a cyclic sequence with heights within `tol`, merged into runs. */
-function heightRuns(seq: number[], z: (f: number) => number, tol: number):
+/**
+ * Runs of a cyclic sequence of faces (−1: outside) by level: the distinct heights are sorted and
+ * grouped, each group spanning at most `tol` from its lowest, exactly as the solid builder
+ * merges the levels at a vertex; consecutive faces of one level form a run, whose `z` is the
+ * level's rank. The first and last runs merge when they share a level.
+ */
+function levelRuns(seq: number[], z: (f: number) => number, tol: number):
   Array<{ z: number; faces: number[] }> {
+  const hs = [...new Set(seq.map(z))].sort((p, q) => p - q)
+  const rank = new Map<number, number>()
+  for (let i = 0, g = 0; i < hs.length; g++) {
+    let j = i
+    while (j + 1 < hs.length && hs[j + 1] - hs[i] <= tol) j++
+    for (let k = i; k <= j; k++) rank.set(hs[k], g)
+    i = j + 1
+  }
   const runs: Array<{ z: number; faces: number[] }> = []
   for (const f of seq) {
-    const h = z(f)
+    const r = rank.get(z(f)) as number
     const last = runs[runs.length - 1]
-    if (last !== undefined && Math.abs(last.z - h) <= tol) last.faces.push(f)
-    else runs.push({ z: h, faces: [f] })
+    if (last !== undefined && last.z === r) last.faces.push(f)
+    else runs.push({ z: r, faces: [f] })
   }
-  if (runs.length > 1 && Math.abs(runs[0].z - runs[runs.length - 1].z) <= tol) {
+  if (runs.length > 1 && runs[0].z === runs[runs.length - 1].z) {
     const tail = runs.pop() as { z: number; faces: number[] }
     runs[0].faces.push(...tail.faces)
   }

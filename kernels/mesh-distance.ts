@@ -107,8 +107,10 @@ function boxDistance2(b: Float64Array, x: number, y: number, z: number): number 
 
 /**
  * Nearest face and 3D distance for every point (x, y, z: world coordinates, as the mesh).
- * Faces are planar polygons with holes. O(points · faces), with a bounding-box reject. A point
- * equally near several faces is given a roof face if one of them is.
+ * Faces are planar polygons with holes; the distance is to each face's mean plane (roof faces
+ * whose corners were merged within a few mm are that far off it). O(points · faces), with a
+ * bounding-box reject. A point equally near several faces is given a roof face if one of them
+ * is. A non-finite point gets distance NaN and face −1.
  */
 export function meshDistances(mesh: SolidMesh, x: ArrayLike<number>, y: ArrayLike<number>,
   z: ArrayLike<number>): MeshDistances {
@@ -152,6 +154,7 @@ export function meshDistances(mesh: SolidMesh, x: ArrayLike<number>, y: ArrayLik
         bestFace = f
       }
     }
+    if (!(best < Infinity)) continue // a non-finite point: NaN, face −1
     distance[i] = Math.sqrt(best)
     face[i] = bestFace
     last = bestFace

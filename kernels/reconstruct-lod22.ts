@@ -225,7 +225,7 @@ function splitMixedFaces(c: Ctx, arr: Arrangement, lines: Line2[], labels: Int32
   for (let round = 0; round < c.p.splitRounds; round++) {
     const faceOf = locatePoints(faceLocator(arr.vx, arr.vy, arr.faces), c.pts.x, c.pts.y)
     const extra = faceSplitLines({ x: c.pts.x, y: c.pts.y, z: c.pts.z, faceOf, planeOf: labels,
-      planes, nFaces: arr.faces.length, directions }, c.p.faceSplit)
+      planes, vx: arr.vx, vy: arr.vy, faces: arr.faces, directions }, c.p.faceSplit)
     if (extra.length === 0) break
     const next = buildArrangement(c.local, [...all, ...extra], { snap: c.p.snap })
     if (!next.ok) {

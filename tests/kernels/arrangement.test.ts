@@ -91,3 +91,18 @@ describe("simpleLoops", () => {
     expect(loops([0, 1, 2, 1, 3])).toEqual([[0, 1, 3]])
   })
 })
+
+describe("buildArrangement: a hole touching a face's outline at one vertex", () => {
+  // Courtyard [4, 6]²; roof lines form the quadrilateral (2,2) (8,2) (6,6) (2,8) around it,
+  // touching it at (6, 6). Each start of the hole ring must give the same faces.
+  const q = [[2, 2], [8, 2], [6, 6], [2, 8]]
+  const lines = q.map((p, i) => L(p[0], p[1], q[(i + 1) % 4][0], q[(i + 1) % 4][1]))
+  const starts = [[6, 6, 6, 4, 4, 4, 4, 6], [6, 4, 4, 4, 4, 6, 6, 6], [4, 4, 4, 6, 6, 6, 6, 4]]
+  it.each(starts)("hole ring starting at (%d, %d): the quadrilateral holds the courtyard", (...h) => {
+    const a = faces([square[0], Float64Array.from(h)], lines)
+    const described = a.faces.map((f) => [Number(f.area.toFixed(6)), f.rings.length])
+      .sort((p, r) => p[0] - r[0])
+    // the quadrilateral (24 m²) less the courtyard; the square less the quadrilateral
+    expect(described).toEqual([[20, 2], [76, 2]])
+  })
+})

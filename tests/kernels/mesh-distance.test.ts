@@ -43,3 +43,12 @@ describe("meshDistances", () => {
     expect(semantic(r.face[0])).toBe("GroundSurface")
   })
 })
+
+describe("meshDistances: bad points", () => {
+  it("a NaN point gets distance NaN and no face; the points after it are unaffected", () => {
+    const r = at([[1, 1, 6.5], [NaN, 2, 3], [1.5, 1.5, 6.25]])
+    expect(r.distance[1]).toBeNaN()
+    expect(r.face[1]).toBe(-1)
+    expect(r.distance[2]).toBeCloseTo(0.25, 9)
+  })
+})

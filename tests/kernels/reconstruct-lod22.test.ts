@@ -138,11 +138,11 @@ describe("reconstructLod22: Delft, 160 BGT footprints, AHN3 (3dfier example data
     const valid = results.filter((r) => validateSolid(r.lod22!).length === 0).length
     expect(valid / 160).toBeGreaterThanOrEqual(0.98)
   })
-  it("median RMSEs: LoD2.2 beats LoD1.3 in every measure; roof points 0.30 m (aim ≤ 0.6 m)", () => {
+  it("median RMSEs: LoD2.2 beats LoD1.3 in every measure; roof points 0.33 m (aim ≤ 0.6 m)", () => {
     const m = (f: (r: Lod22Result) => number) => median(results.map(f))
     // vertical, points whose nearest surface is a roof face: the issue's measure
     const roof22 = m((r) => r.metrics.roofRmseLod22), roof13 = m((r) => r.metrics.roofRmseLod13)
-    expect(roof22).toBeLessThanOrEqual(0.35)
+    expect(roof22).toBeLessThanOrEqual(0.35) // measured 0.327
     expect(roof22).toBeLessThan(roof13)
     // 3D point-to-mesh over all building points (3DBAG's b3_rmse_lod22)
     const mesh22 = m((r) => r.attributes["b3_rmse_lod22"] as number)
