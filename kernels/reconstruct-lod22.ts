@@ -89,7 +89,7 @@ export interface Lod22Params {
 export const defaultLod22Params: Lod22Params = {
   knnK: 15, normalK: 5, planes: defaultPlaneParams, alpha2: 0.25,
   boundaryLines: defaultBoundaryLineParams, intersection: defaultIntersectionParams,
-  regularise: defaultRegulariseParams, snap: 0.01, splitRounds: 3,
+  regularise: defaultRegulariseParams, snap: 0.02, splitRounds: 3,
   faceSplit: defaultFaceSplitParams, lambda: 0.888, lod13Step: 3,
   roofPercentile: 0.7, lod11AreaThreshold: 30_000, maxPlanes: 900, minHeight: 0.1, maxRise: 2,
   zMerge: 0.005, validate: true, trace: false
