@@ -39,7 +39,7 @@ function subset(p: PointSet, ids: Uint32Array): PointSet {
     classification: Uint8Array.from(ids, (i) => p.classification[i]), length: ids.length }
 }
 
-/** The Delft inputs: one entry per footprint part, with its building points and ground height. */
+/** The Delft inputs, one per footprint part: building points, ground points inside, ground height. */
 export async function delftInputs(): Promise<Array<{ id: string; input: Lod22Input }>> {
   const files = ["ahn3_cropped_1.laz", "ahn3_cropped_2.laz"].map((f) => path.join(delft, f))
   const decoded = await Promise.all(files.map((f) => decodePoints(f, { classes: [2, 6] })))
@@ -55,7 +55,9 @@ export async function delftInputs(): Promise<Array<{ id: string; input: Lod22Inp
       const ground = cropToPolygon(points, index, polygon, [2], 4)
       const building = cropToPolygon(points, index, polygon, [6], 0)
       const groundZ = ground.length > 0 ? percentile(points.z, ground, 0.05) : 0
-      const input = { polygon, groundZ, points: subset(points, building) }
+      const inside = cropToPolygon(points, index, polygon, [2], 0)
+      const input = { polygon, groundZ, points: subset(points, building),
+        groundPoints: subset(points, inside) }
       out.push({ id: `${f.id}-${k}`, input })
     })
   }

@@ -12,6 +12,8 @@
  *   more than `maxPlanes` planes, no roof plane, or any stage failing (reason says which).
  * - Per face, a plane that puts a corner below ground + `minHeight` or over `maxRise` above the
  *   highest point is forbidden in the labelling; left-overs become flat (70th percentile).
+ * - Ground points inside the footprint (if given, away from the outline) take part in the face
+ *   splits and the data term, so that an open courtyard is labelled ground and leaves the solid.
  * - Points on wall planes (facade hits inside the footprint) are left out of the data term and
  *   the LoD1.3 percentiles. An invalid LoD2.2 (val3dity) or a failed one is replaced by LoD1.3.
  * - b3_h_nok: height of the longest ridge (horizontal intersection of two slanted planes).
@@ -29,114 +31,32 @@ import type { SolidMesh } from "./extrude.ts"
 import { percentile } from "./percentile.ts"
 import { computeNormals, knnGraph } from "./normals.ts"
 import type { KnnGraph } from "./normals.ts"
-import { defaultPlaneParams, detectPlanes, roofTypeOf } from "./plane-detect.ts"
-import type { Plane, PlaneParams, RoofType } from "./plane-detect.ts"
-import { defaultBoundaryLineParams, defaultIntersectionParams, planeLines }
-  from "./boundary-lines.ts"
-import type { BoundaryLineParams, IntersectionParams } from "./boundary-lines.ts"
-import {
-  defaultRegulariseParams, footprintLines, lineDirection, regulariseLines
-} from "./line-regularise.ts"
-import type { Line2, RegulariseParams } from "./line-regularise.ts"
+import { detectPlanes, roofTypeOf } from "./plane-detect.ts"
+import type { Plane, RoofType } from "./plane-detect.ts"
+import { planeLines } from "./boundary-lines.ts"
+import { footprintLines, lineDirection, regulariseLines } from "./line-regularise.ts"
+import type { Line2 } from "./line-regularise.ts"
 import { buildArrangement, faceAdjacency, perimeter } from "./arrangement.ts"
-import { defaultFaceSplitParams, faceSplitLines } from "./face-split.ts"
-import type { FaceSplitParams } from "./face-split.ts"
+import { faceSplitLines } from "./face-split.ts"
 import type { Arrangement } from "./arrangement.ts"
 import {
   alphaExpansion, dataTerm, faceLocator, flattenOutOfRange, forbidOutOfRange, locatePoints,
-  mergeSteps, resolvePinchedVertices, solidConnected
+  mergeSteps, solidConnected
 } from "./labelling.ts"
+import { resolvePinchedVertices } from "./pinched-vertices.ts"
 import { buildSolid, lod11Prism, roofSurfaceAttributes, verticalRmse } from "./roof-extrude.ts"
 import type { HeightPlane } from "./roof-extrude.ts"
 import { validateSolid } from "./val3dity.ts"
 import { meshDistances } from "./mesh-distance.ts"
+import { defaultLod22Params, noMetrics } from "./lod22-types.ts"
+import type { Lod22Input, Lod22Metrics, Lod22Params, Lod22Result } from "./lod22-types.ts"
 
-export interface Lod22Input {
-  readonly polygon: Polygon
-  readonly groundZ: number
-  /** Building points of the part, already cropped to the footprint. */
-  readonly points: PointSet
-  readonly isGreenhouse?: boolean
-  readonly isGlassRoof?: boolean
-}
+export { defaultLod22Params } from "./lod22-types.ts"
+export type {
+  Lod22Input, Lod22Metrics, Lod22Params, Lod22Result, Lod22Trace, RoofType
+} from "./lod22-types.ts"
+import { pointInPolygon, squaredDistanceToBoundary } from "./point-index.ts"
 
-export interface Lod22Params {
-  readonly knnK: number
-  readonly normalK: number
-  readonly planes: PlaneParams
-  readonly alpha2: number
-  readonly boundaryLines: BoundaryLineParams
-  readonly intersection: IntersectionParams
-  readonly regularise: RegulariseParams
-  readonly snap: number
-  /** Rounds of splitting faces that hold two planes' points (`faceSplitLines`); 0 = off. */
-  readonly splitRounds: number
-  readonly faceSplit: FaceSplitParams
-  readonly lambda: number
-  readonly lod13Step: number
-  readonly roofPercentile: number
-  readonly lod11AreaThreshold: number
-  readonly maxPlanes: number
-  readonly minHeight: number
-  readonly maxRise: number
-  readonly zMerge: number
-  /** Validate the LoD2.2 solid (val3dity codes); an invalid one is replaced by LoD1.3. */
-  readonly validate: boolean
-  /** Return `trace`. */
-  readonly trace: boolean
-}
-
-export const defaultLod22Params: Lod22Params = {
-  knnK: 15, normalK: 5, planes: defaultPlaneParams, alpha2: 0.25,
-  boundaryLines: defaultBoundaryLineParams, intersection: defaultIntersectionParams,
-  regularise: defaultRegulariseParams, snap: 0.02, splitRounds: 3,
-  faceSplit: defaultFaceSplitParams, lambda: 0.888, lod13Step: 3,
-  roofPercentile: 0.7, lod11AreaThreshold: 30_000, maxPlanes: 900, minHeight: 0.1, maxRise: 2,
-  zMerge: 0.005, validate: true, trace: false
-}
-
-export type { RoofType } from "./plane-detect.ts"
-
-export interface Lod22Result {
-  readonly roofType: RoofType
-  /** Detected roof planes (walls excluded). */
-  readonly planes: number
-  readonly extrusion: "standard" | "lod11_fallback" | "skip"
-  readonly reason: string | null
-  readonly lod13: SolidMesh | null
-  readonly lod22: SolidMesh | null
-  readonly attributes: Record<string, number | string | null>
-  /** Milliseconds per stage. */
-  readonly timings: Record<string, number>
-  /** Fit figures beyond the attributes (NaN for fallbacks); see `Lod22Metrics`. */
-  readonly metrics: Lod22Metrics
-  /** Arrangement faces before and after dissolving (0 for fallbacks). */
-  readonly faces: { readonly arrangement: number; readonly lod22Roofs: number }
-  /** Per-point and per-face state, when `params.trace` is set (standard extrusions only). */
-  readonly trace?: Lod22Trace
-}
-
-/**
- * Vertical fit of the solids, metres, and where the points lie.
- * LIMITATION: facade hits inside the footprint in plan (lidar points on the walls, within a few
- * decimetres of the outline) are counted in `verticalRmse*` with their full height below the
- * roof; no roof can fit them, so that figure stays far above the roof fit (`roofRmse*`).
- */
-export interface Lod22Metrics {
-  /** Vertical RMSE of every point inside the solid's faces in plan, facade hits included. */
-  readonly verticalRmseLod13: number
-  readonly verticalRmseLod22: number
-  /** Vertical RMSE of the points whose nearest surface of the solid is a roof face. */
-  readonly roofRmseLod13: number
-  readonly roofRmseLod22: number
-  /** Share of the points whose nearest LoD2.2 surface is a wall or the floor. */
-  readonly offRoofShareLod22: number
-  /** Share of the points on detected wall planes. */
-  readonly wallPlaneShare: number
-}
-
-const noMetrics: Lod22Metrics = { verticalRmseLod13: NaN, verticalRmseLod22: NaN,
-  roofRmseLod13: NaN, roofRmseLod22: NaN, offRoofShareLod22: NaN, wallPlaneShare: NaN }
 
 /** RMSE of the 3D distances of the context's points to `mesh` and the nearest-face flags. */
 function meshFit(c: Ctx, mesh: SolidMesh): { rmse: number; offRoof: Uint8Array } {
@@ -152,20 +72,6 @@ function meshFit(c: Ctx, mesh: SolidMesh): { rmse: number; offRoof: Uint8Array }
   return { rmse: n > 0 ? Math.sqrt(s / n) : NaN, offRoof }
 }
 
-/** What the labelling saw, for analysis and tests; point indices count the finite input points. */
-export interface Lod22Trace {
-  /** Arrangement face per point (−1 outside every face). */
-  readonly faceOf: Int32Array
-  /** Roof plane per point (−1: none, or on a wall plane). */
-  readonly planeOf: Int32Array
-  readonly onWall: Uint8Array
-  /** LoD2.2 label per face (−1 ground) and the planes, local coordinates. */
-  readonly faceLabel: Int32Array
-  readonly planes: ReadonlyArray<HeightPlane>
-  /** Local origin: point x − originX is the local x. */
-  readonly originX: number
-  readonly originY: number
-}
 
 interface Ctx {
   readonly input: Lod22Input
@@ -175,6 +81,8 @@ interface Ctx {
   readonly ox: number
   readonly oy: number
   readonly pts: PointSet
+  /** Usable ground points inside the footprint, local coordinates (`Lod22Input.groundPoints`). */
+  readonly ground: { readonly x: Float64Array; readonly y: Float64Array; readonly z: Float64Array }
   /** The points' world x and y (`pts` holds local ones), for distances to the output meshes. */
   readonly world: { readonly x: Float64Array; readonly y: Float64Array }
   readonly timings: Record<string, number>
@@ -215,17 +123,28 @@ function roofLines(c: Ctx, labels: Int32Array, planes: Plane[], graph: KnnGraph)
 }
 
 /**
- * Rounds of `faceSplitLines`: faces holding the points of two planes get the line that
- * separates them, and the arrangement is rebuilt; a failed rebuild keeps the previous one.
+ * Rounds of `faceSplitLines`: faces holding the points of two planes (or of a plane and the
+ * ground) get the line that separates them, and the arrangement is rebuilt; a failed rebuild
+ * keeps the previous one.
  */
 function splitMixedFaces(c: Ctx, arr: Arrangement, lines: Line2[], labels: Int32Array,
   planes: HeightPlane[]): Arrangement {
   const directions = [...lines, ...footprintLines(c.local)].map(lineDirection)
+  // The ground points take part as one more plane, at the ground height: a face holding a
+  // courtyard and a roof is split between them too.
+  const n = c.pts.length, G = c.ground.x.length
+  const x = new Float64Array(n + G), y = new Float64Array(n + G), z = new Float64Array(n + G)
+  x.set(c.pts.x); x.set(c.ground.x, n)
+  y.set(c.pts.y); y.set(c.ground.y, n)
+  z.set(c.pts.z); z.set(c.ground.z, n)
+  const planeOf = new Int32Array(n + G).fill(planes.length)
+  planeOf.set(labels)
+  const withGround = [...planes, { a: 0, b: 0, c: c.input.groundZ }]
   let all = lines
   for (let round = 0; round < c.p.splitRounds; round++) {
-    const faceOf = locatePoints(faceLocator(arr.vx, arr.vy, arr.faces), c.pts.x, c.pts.y)
-    const extra = faceSplitLines({ x: c.pts.x, y: c.pts.y, z: c.pts.z, faceOf, planeOf: labels,
-      planes, vx: arr.vx, vy: arr.vy, faces: arr.faces, directions }, c.p.faceSplit)
+    const faceOf = locatePoints(faceLocator(arr.vx, arr.vy, arr.faces), x, y)
+    const extra = faceSplitLines({ x, y, z, faceOf, planeOf, planes: withGround,
+      vx: arr.vx, vy: arr.vy, faces: arr.faces, directions }, c.p.faceSplit)
     if (extra.length === 0) break
     const next = buildArrangement(c.local, [...all, ...extra], { snap: c.p.snap })
     if (!next.ok) {
@@ -251,14 +170,27 @@ interface Labelled {
 
 /** Alpha-expansion over the faces with the roof planes and the ground as labels. */
 function label(c: Ctx, arr: Arrangement, planes: HeightPlane[], onWall: Uint8Array): Labelled {
-  const faceOf = locatePoints(faceLocator(arr.vx, arr.vy, arr.faces), c.pts.x, c.pts.y)
+  const locator = faceLocator(arr.vx, arr.vy, arr.faces)
+  const faceOf = locatePoints(locator, c.pts.x, c.pts.y)
   const roofFaceOf = faceOf.map((f, i) => (onWall[i] === 1 ? -1 : f))
   const R = planes.length
   const g = c.input.groundZ
   const hOf = (l: number, x: number, y: number) =>
     l === R ? g : planes[l].a * x + planes[l].b * y + planes[l].c
   const areas = arr.faces.map((f) => f.area)
-  const data = dataTerm(roofFaceOf, c.pts.x, c.pts.y, c.pts.z, areas, R + 1, hOf, c.p.lambda)
+  // Building and ground points together: a face seen as ground by the lidar costs little as
+  // ground and a lot as roof.
+  const join = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    const out = new Float64Array(a.length + b.length)
+    out.set(a)
+    out.set(b, a.length)
+    return out
+  }
+  const allFaceOf = new Int32Array(roofFaceOf.length + c.ground.x.length)
+  allFaceOf.set(roofFaceOf)
+  allFaceOf.set(locatePoints(locator, c.ground.x, c.ground.y), roofFaceOf.length)
+  const data = dataTerm(allFaceOf, join(c.pts.x, c.ground.x), join(c.pts.y, c.ground.y),
+    join(c.pts.z, c.ground.z), areas, R + 1, hOf, c.p.lambda)
   forbidOutOfRange(arr.vx, arr.vy, arr.faces, planes, g + c.p.minHeight, maxZ(c) + c.p.maxRise,
     data, R + 1)
   const adj = faceAdjacency(arr)
@@ -452,8 +384,23 @@ function context(input: Lod22Input, p: Lod22Params, polygon: Polygon): Ctx {
   }
   const world = { x: Float64Array.from(keep, (i) => src.x[i]),
     y: Float64Array.from(keep, (i) => src.y[i]) }
-  return { input, p, polygon, local, ox, oy, pts, world, timings: {}, notes: [],
-    t: performance.now() }
+  return { input, p, polygon, local, ox, oy, pts, ground: groundInside(input, p, local, ox, oy),
+    world, timings: {}, notes: [], t: performance.now() }
+}
+
+/** The input's ground points inside `local` and at least `groundEdge` from its outline. */
+function groundInside(input: Lod22Input, p: Lod22Params, local: Polygon, ox: number,
+  oy: number) {
+  const g = input.groundPoints ?? { x: [], y: [], z: [], length: 0 }
+  const keep: number[] = []
+  const edge2 = p.groundEdge * p.groundEdge
+  for (let i = 0; i < g.length; i++) {
+    const x = g.x[i] - ox, y = g.y[i] - oy
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(g.z[i])) continue
+    if (pointInPolygon(local, x, y) && squaredDistanceToBoundary(local, x, y) >= edge2) keep.push(i)
+  }
+  return { x: Float64Array.from(keep, (i) => g.x[i] - ox),
+    y: Float64Array.from(keep, (i) => g.y[i] - oy), z: Float64Array.from(keep, (i) => g.z[i]) }
 }
 
 function skip(roofType: RoofType, reason: string): Lod22Result {

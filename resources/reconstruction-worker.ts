@@ -85,15 +85,21 @@ const subset = (p: PointSet, idx: Uint32Array): PointSet => ({
   length: idx.length
 })
 
-/** LoD1.3 and LoD2.2 of a modelled part, from the building points of the epoch chosen for LoD1.2. */
-const withRoof = (base: BuildingResult, epochs: ReadonlyArray<LoadedEpoch>): PartResult => {
+/**
+ * LoD1.3 and LoD2.2 of a modelled part, from the building points of the epoch chosen for LoD1.2;
+ * that epoch's ground points inside the footprint let the labelling cut out open courtyards.
+ */
+const withRoof = (base: BuildingResult, epochs: ReadonlyArray<LoadedEpoch>,
+  groundClass: number): PartResult => {
   const ground = base.attributes.b3_h_maaiveld
   const e = epochs.find((x) => x.epoch === base.attributes.b3_pw_bron)
   if (base.lod12 === null || base.footprint === null || e === undefined || typeof ground !== "number") {
     return { base, roof: null }
   }
   const idx = cropToPolygon(e.points, e.index, base.footprint, [e.buildingClass], 0)
-  const roof = reconstructLod22({ polygon: base.footprint, groundZ: ground, points: subset(e.points, idx) }, { validate: false })
+  const onGround = cropToPolygon(e.points, e.index, base.footprint, [groundClass], 0)
+  const roof = reconstructLod22({ polygon: base.footprint, groundZ: ground,
+    points: subset(e.points, idx), groundPoints: subset(e.points, onGround) }, { validate: false })
   return { base, roof: roof.extrusion === "skip" ? null : roof }
 }
 
@@ -106,7 +112,8 @@ const reconstruct = (f: TileFootprint, epochs: LoadedEpoch[], ground: number | n
   }
   const year = yearOf(f.attributes.oorspronkelijkbouwjaar)
   const parts = [...f.geometry].map((polygon: Polygon) => withRoof(reconstructLod12(
-    { id: f.id, polygon, constructionYear: year, tileGroundHeight: ground }, epochs, params), epochs))
+    { id: f.id, polygon, constructionYear: year, tileGroundHeight: ground }, epochs, params), epochs,
+    params.groundClass ?? 2))
   return { parts, reason: null }
 }
 

@@ -104,6 +104,33 @@ describe("reconstructLod22: synthetic roofs (ground 0, ±3 cm noise)", () => {
     expect(rf[0].rings).toHaveLength(2)
     expect(solidVolume(r.lod22!)).toBeCloseTo(588, 0)
   })
+  it("courtyard the footprint does not cut out, seen as ground: cut out of the solid", () => {
+    // 20 × 20 m footprint, flat roof at 7 m; a 6 × 6 m courtyard [7, 13]² has ground points at
+    // 0 m and no building points.
+    const polygon = [rect(0, 0, 20, 20)]
+    const court = (x: number, y: number) => x - X0 > 7 && x - X0 < 13 && y - Y0 > 7 && y - Y0 < 13
+    const points = new PointBuilder().grid([0, 0, 20, 20], 0.5, 6, () => 7,
+      (x, y) => !court(x, y)).build()
+    const groundPoints = new PointBuilder().grid([0, 0, 20, 20], 0.5, 2, () => 0, court).build()
+    const roofed = reconstructLod22({ polygon, groundZ: 0, points })
+    expect(solidVolume(roofed.lod22!)).toBeCloseTo(400 * 7, 0)
+    const r = reconstructLod22({ polygon, groundZ: 0, points, groundPoints })
+    expectValid(r)
+    // The roof's boundary lines run through its outermost points, 0.25 m inside the court's
+    // edge: the cut is 6.5 × 6.5 = 42.25 m², (400 − 42.25) × 7 = 2504.25 m³.
+    expect(solidVolume(r.lod22!)).toBeCloseTo(2504.25, 0)
+    expect(solidVolume(r.lod13!)).toBeCloseTo(2504.25, 0)
+    expect(roofs(r, "lod22")[0].rings).toHaveLength(2)
+  })
+  it("ground points along the outline (within 0.5 m) change nothing", () => {
+    const polygon = [rect(0, 0, 20, 20)]
+    const points = new PointBuilder().grid([0, 0, 20, 20], 0.5, 6, () => 7).build()
+    const edge = (x: number, y: number) => Math.min(x - X0, y - Y0, X0 + 20 - x, Y0 + 20 - y) < 0.4
+    const groundPoints = new PointBuilder().grid([0, 0, 20, 20], 0.25, 2, () => 0, edge).build()
+    const r = reconstructLod22({ polygon, groundZ: 0, points, groundPoints })
+    expectValid(r)
+    expect(solidVolume(r.lod22!)).toBeCloseTo(400 * 7, 0)
+  })
   it("gable with ±15 cm noise: 2 planes, RMSE about the noise (0.087 m for U(±0.15))", () => {
     const r = run(box12x8, (_, y) => 9 - 0.75 * Math.abs(y - 4), 0.15)
     expectValid(r)
