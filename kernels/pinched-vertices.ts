@@ -8,11 +8,12 @@
  * alternate (high, low, high, low, as two blocks meeting at a corner), four walls share one
  * vertical edge and the solid is not 2-manifold. Each such vertex is repaired by giving its
  * smallest incident face that is a local peak or dip the label of the neighbour at the vertex
- * with the nearest height; repeated while that fixes something, each face relabelled at most
- * once (so no two vertices trade a face back and forth; a vertex left pinched makes the solid
- * fail its closedness check, as before). The outside of
- * the footprint and ground faces (label −1) stand at `groundZ`. `zOf(label, x, y)` is the
- * height of a label. Returns the number of faces relabelled. O(vertices · degree) per pass.
+ * with the nearest height (so a ground face, label −1, can be roofed again; a roof face is
+ * never made ground). This repeats while it fixes something, each face relabelled at most once,
+ * so that no two vertices trade a face back and forth; a vertex left pinched makes the solid
+ * fail its closedness check. The outside of the footprint and ground faces stand at `groundZ`.
+ * `zOf(label, x, y)` is the height of a label. Returns the number of faces relabelled.
+ * O(vertices · degree) per pass.
  */
 export function resolvePinchedVertices(vx: ArrayLike<number>, vy: ArrayLike<number>,
   faces: ReadonlyArray<{ readonly rings: ReadonlyArray<Uint32Array>; readonly area: number }>,
@@ -63,7 +64,7 @@ export function resolvePinchedVertices(vx: ArrayLike<number>, vy: ArrayLike<numb
         const extreme = (run.z > p.z && run.z > q.z) || (run.z < p.z && run.z < q.z)
         if (!extreme) return
         for (const f of run.faces) {
-          if (f < 0 || faceLabel[f] < 0 || done[f] === 1 || faces[f].area >= bestArea) continue
+          if (f < 0 || done[f] === 1 || faces[f].area >= bestArea) continue
           const to = Math.abs(p.z - run.z) <= Math.abs(q.z - run.z) ? p : q
           const label = to.faces[0] < 0 ? -1 : faceLabel[to.faces[0]]
           if (label < 0) continue

@@ -180,6 +180,9 @@ function label(c: Ctx, arr: Arrangement, planes: HeightPlane[], onWall: Uint8Arr
   const areas = arr.faces.map((f) => f.area)
   // Building and ground points together: a face seen as ground by the lidar costs little as
   // ground and a lot as roof.
+  // LIMITATION: a face holding both roof-edge points and ground points that no split separates
+  // can take a low plane nearby (an annex) instead of the ground: the courtyard is then modelled
+  // at the annex's height, and LoD1.3 lifts that annex with the rim points.
   const join = (a: ArrayLike<number>, b: ArrayLike<number>) => {
     const out = new Float64Array(a.length + b.length)
     out.set(a)
@@ -199,13 +202,27 @@ function label(c: Ctx, arr: Arrangement, planes: HeightPlane[], onWall: Uint8Arr
   const lab = alphaExpansion(problem)
   const faceLabel = Int32Array.from(lab, (l) => (l === R ? -1 : l))
   if (!solidConnected(faceLabel, adj.a, adj.b)) {
+    // Roof every ground face, then give back to the ground, most ground-like first, those
+    // that leave the solid in one piece (a passage stays roofed, a courtyard beside it not).
+    const ground: number[] = []
     for (let f = 0; f < faceLabel.length; f++) {
       if (faceLabel[f] >= 0) continue
       let best = 0
       for (let l = 1; l < R; l++) if (data[f * (R + 1) + l] < data[f * (R + 1) + best]) best = l
       faceLabel[f] = best
+      ground.push(f)
     }
-    if (lab.some((l) => l === R)) c.notes.push("ground faces would split the solid: kept")
+    const gain = (f: number) => data[f * (R + 1) + faceLabel[f]] - data[f * (R + 1) + R]
+    ground.sort((p, q) => gain(q) - gain(p) || p - q)
+    let kept = 0
+    for (const f of ground) {
+      const roofLabel = faceLabel[f]
+      faceLabel[f] = -1
+      if (solidConnected(faceLabel, adj.a, adj.b)) continue
+      faceLabel[f] = roofLabel
+      kept++
+    }
+    c.notes.push(`${kept} ground face(s) would split the solid: roofed`)
   }
   lap(c, "labelling")
   return { faceLabel, planes: planes.slice(), faceOf, roofFaceOf }

@@ -272,7 +272,9 @@ export function buildSolid(input: SolidInput): SolidResult {
   }
   lv.build(w, input.originX, input.originY, tol)
   const faces: SolidFace[] = []
-  const floor = dissolve(w, solid) ?? solid.map((f) => w.rings[f])
+  const floor = dissolve(w, solid)
+  // A floor outline that touches itself (two courtyards meeting at a corner) has no ring order.
+  if (floor === null) return { ok: false, reason: "the floor outline touches itself at a vertex" }
   for (const poly of floor) {
     const rings = poly.map((r) =>
       Uint32Array.from(r.map((v) => lv.id(v, lv.level(v, -1))).reverse()))
@@ -308,7 +310,7 @@ export function buildSolid(input: SolidInput): SolidResult {
         if (B >= 0) innerWallArea += area
         else outerWallArea += area
         faces.push({ rings: [Uint32Array.from(ring)], semantic: "WallSurface",
-          onFootprintEdge: B < 0 })
+          onFootprintEdge: B === -2 })
       }
     }
   }

@@ -64,7 +64,7 @@ export const reconstructedTiles = defineAsset({
   description: "3D building models of one tile (LoD1.2 solids and heights per footprint) as CityJSONSeq",
   deps: [dependsOn(bagExtractKey), dependsOn(ahnIndexKey)],
   partitions: dynamicPartitions("version", "tile", tilingKey),
-  codeVersion: "12",
+  codeVersion: "13",
   configSchema: ReconstructionConfig,
   materialize: ({ partition, inputs, outputDir, config, asset }) =>
     Effect.gen(function* () {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { reconstructLod22 } from "../../kernels/reconstruct-lod22.ts"
-import type { Lod22Result } from "../../kernels/reconstruct-lod22.ts"
+import type { Lod22Input, Lod22Result } from "../../kernels/reconstruct-lod22.ts"
 import { solidVolume } from "../../kernels/extrude.ts"
 import type { Polygon } from "../../kernels/geometry-types.ts"
 import { pointInPolygon } from "../../kernels/point-index.ts"
@@ -32,6 +32,15 @@ function expectValid(r: Lod22Result): void {
     expect(m).not.toBeNull()
     if (m !== null) expect(validateSolid(m)).toEqual([])
   }
+}
+
+/** 20 × 20 m flat roof at 7 m, with ground points at 0 instead where `open` (absolute x, y). */
+function yard20(open: (x: number, y: number) => boolean): Lod22Input {
+  const polygon = [rect(0, 0, 20, 20)]
+  const points = new PointBuilder().grid([0, 0, 20, 20], 0.5, 6, () => 7,
+    (x, y) => !open(x, y)).build()
+  const groundPoints = new PointBuilder().grid([0, 0, 20, 20], 0.5, 2, () => 0, open).build()
+  return { polygon, groundZ: 0, points, groundPoints }
 }
 
 const box12x8 = [rect(0, 0, 12, 8)]
@@ -107,20 +116,58 @@ describe("reconstructLod22: synthetic roofs (ground 0, ±3 cm noise)", () => {
   it("courtyard the footprint does not cut out, seen as ground: cut out of the solid", () => {
     // 20 × 20 m footprint, flat roof at 7 m; a 6 × 6 m courtyard [7, 13]² has ground points at
     // 0 m and no building points.
-    const polygon = [rect(0, 0, 20, 20)]
     const court = (x: number, y: number) => x - X0 > 7 && x - X0 < 13 && y - Y0 > 7 && y - Y0 < 13
-    const points = new PointBuilder().grid([0, 0, 20, 20], 0.5, 6, () => 7,
-      (x, y) => !court(x, y)).build()
-    const groundPoints = new PointBuilder().grid([0, 0, 20, 20], 0.5, 2, () => 0, court).build()
-    const roofed = reconstructLod22({ polygon, groundZ: 0, points })
+    const input = yard20(court)
+    const roofed = reconstructLod22({ ...input, groundPoints: undefined })
     expect(solidVolume(roofed.lod22!)).toBeCloseTo(400 * 7, 0)
-    const r = reconstructLod22({ polygon, groundZ: 0, points, groundPoints })
+    const r = reconstructLod22(input)
     expectValid(r)
     // The roof's boundary lines run through its outermost points, 0.25 m inside the court's
     // edge: the cut is 6.5 × 6.5 = 42.25 m², (400 − 42.25) × 7 = 2504.25 m³.
     expect(solidVolume(r.lod22!)).toBeCloseTo(2504.25, 0)
     expect(solidVolume(r.lod13!)).toBeCloseTo(2504.25, 0)
     expect(roofs(r, "lod22")[0].rings).toHaveLength(2)
+  })
+  it("courtyard walls are not walls on the footprint edge; the outline's 4 are", () => {
+    const r = reconstructLod22(yard20((x, y) =>
+      x - X0 > 7 && x - X0 < 13 && y - Y0 > 7 && y - Y0 < 13))
+    const walls = r.lod22!.faces.filter((f) => f.semantic === "WallSurface")
+    expect(walls.filter((f) => f.onFootprintEdge === true)).toHaveLength(4)
+    expect(walls).toHaveLength(8)
+  })
+  it("a yard meeting the outline at one corner only (L-shape) is cut out, or kept: never a fallback", () => {
+    // L: 30 × 30 m less [12, 30]²; the yard (8, 12)² has ground points and no roof points.
+    const polygon = [ring(0, 0, 30, 0, 30, 12, 12, 12, 12, 30, 0, 30)]
+    const yard = (x: number, y: number) => x - X0 > 8 && x - X0 < 12.1 && y - Y0 > 8 &&
+      y - Y0 < 12.1
+    const L = (x: number, y: number) => pointInPolygon(polygon, x, y)
+    const points = new PointBuilder().grid([0, 0, 30, 30], 0.5, 6, () => 7,
+      (x, y) => L(x, y) && !yard(x, y)).build()
+    const groundPoints = new PointBuilder().grid([0, 0, 30, 30], 0.5, 2, () => 0,
+      (x, y) => L(x, y) && yard(x, y)).build()
+    const r = reconstructLod22({ polygon, groundZ: 0, points, groundPoints })
+    expect(r.extrusion).toBe("standard")
+    for (const m of [r.lod13, r.lod22]) expect(validateSolid(m!)).toEqual([])
+    expect(solidVolume(r.lod22!)).toBeLessThanOrEqual(576 * 7 + 1e-6)
+  })
+  it("two courtyards touching at a corner: standard and valid, never an internal error", () => {
+    const inBox = (x0: number, y0: number, x1: number, y1: number) => (x: number, y: number) =>
+      x - X0 > x0 && x - X0 < x1 && y - Y0 > y0 && y - Y0 < y1
+    const r = reconstructLod22(yard20((x, y) => inBox(5, 5, 10, 10)(x, y) ||
+      inBox(10, 10, 15, 15)(x, y)))
+    expect(r.extrusion).toBe("standard")
+    expect(r.reason ?? "").not.toContain("internal error")
+    for (const m of [r.lod13, r.lod22]) expect(validateSolid(m!)).toEqual([])
+  })
+  it("a passage that would split the solid stays roofed; a courtyard beside it is still cut", () => {
+    // 20 × 20 m at 7 m; ground in a passage x ∈ (8, 12) across the whole building and in a
+    // courtyard (14, 18) × (7, 13). Cut at the outermost roof points: 4.5 × 6.5 = 29.25 m².
+    const r = reconstructLod22(yard20((x, y) => (x - X0 > 8 && x - X0 < 12) ||
+      (x - X0 > 14 && x - X0 < 18 && y - Y0 > 7 && y - Y0 < 13)))
+    expect(r.extrusion).toBe("standard")
+    expect(r.reason).toContain("1 ground face(s) would split the solid: roofed")
+    for (const m of [r.lod13, r.lod22]) expect(validateSolid(m!)).toEqual([])
+    expect(solidVolume(r.lod22!)).toBeCloseTo((400 - 29.25) * 7, 0)
   })
   it("ground points along the outline (within 0.5 m) change nothing", () => {
     const polygon = [rect(0, 0, 20, 20)]
