@@ -405,7 +405,12 @@ function context(input: Lod22Input, p: Lod22Params, polygon: Polygon): Ctx {
     world, timings: {}, notes: [], t: performance.now() }
 }
 
-/** The input's ground points inside `local` and at least `groundEdge` from its outline. */
+/**
+ * The input's ground points inside `local` and at least `groundEdge` from its outline.
+ * LIMITATION: ground points in a band just beyond `groundEdge` along the outline (a footprint
+ * drawn larger than the building, or shifted against the lidar) cut that band out of the solid,
+ * so its walls no longer stand on the footprint there.
+ */
 function groundInside(input: Lod22Input, p: Lod22Params, local: Polygon, ox: number,
   oy: number) {
   const g = input.groundPoints ?? { x: [], y: [], z: [], length: 0 }
