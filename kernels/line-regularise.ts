@@ -95,18 +95,29 @@ function angleClusters(items: Item[], p: RegulariseParams, anchored = true): Clu
   return clusters
 }
 
-/** Offset groups of one direction, each one extended segment (none for anchors only). */
-function offsetGroups(c: Cluster, p: RegulariseParams, out: Line2[]): void {
+/**
+ * A cluster's items in runs by offset across its direction (each run within `offset` of its
+ * first item), with the direction (ux, uy) and the offset function.
+ */
+function offsetRuns(c: Cluster, offset: number) {
   const ux = Math.cos(c.theta), uy = Math.sin(c.theta)
   const off = (it: Item) => -uy * it.mx + ux * it.my
   const sorted = [...c.items].sort((a, b) => off(a) - off(b))
+  const runs: Item[][] = []
   let start = 0
   for (let i = 1; i <= sorted.length; i++) {
-    if (i < sorted.length && off(sorted[i]) - off(sorted[start]) <= p.offset) continue
-    for (const g of alongGroups(sorted.slice(start, i), ux, uy, p.gap)) {
-      emitGroup(g, ux, uy, off, p, out)
-    }
+    if (i < sorted.length && off(sorted[i]) - off(sorted[start]) <= offset) continue
+    runs.push(sorted.slice(start, i))
     start = i
+  }
+  return { ux, uy, off, runs }
+}
+
+/** Offset groups of one direction, each one extended segment (none for anchors only). */
+function offsetGroups(c: Cluster, p: RegulariseParams, out: Line2[]): void {
+  const { ux, uy, off, runs } = offsetRuns(c, p.offset)
+  for (const run of runs) {
+    for (const g of alongGroups(run, ux, uy, p.gap)) emitGroup(g, ux, uy, off, p, out)
   }
 }
 
@@ -172,17 +183,11 @@ function extended(items: Item[], ux: number, uy: number, o: number, kind: Line2[
  */
 function mergeIntersections(lines: Item[], p: RegulariseParams, out: Line2[]): void {
   for (const c of angleClusters(lines, p, false)) {
-    const ux = Math.cos(c.theta), uy = Math.sin(c.theta)
-    const off = (it: Item) => -uy * it.mx + ux * it.my
-    const sorted = [...c.items].sort((a, b) => off(a) - off(b))
-    let start = 0
-    for (let i = 1; i <= sorted.length; i++) {
-      if (i < sorted.length && off(sorted[i]) - off(sorted[start]) <= p.offset) continue
-      const g = sorted.slice(start, i)
+    const { ux, uy, off, runs } = offsetRuns(c, p.offset)
+    for (const g of runs) {
       let o = 0, w = 0
       for (const it of g) { o += off(it) * it.weight; w += it.weight }
       out.push(extended(g, ux, uy, o / w, "intersection", p))
-      start = i
     }
   }
 }

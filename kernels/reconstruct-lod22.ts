@@ -82,7 +82,12 @@ interface Ctx {
   readonly oy: number
   readonly pts: PointSet
   /** Usable ground points inside the footprint, local coordinates (`Lod22Input.groundPoints`). */
-  readonly ground: { readonly x: Float64Array; readonly y: Float64Array; readonly z: Float64Array }
+  /**
+   * The building points (`pts`) followed by the usable ground points inside the footprint
+   * (`Lod22Input.groundPoints`), local coordinates: what the splits and the labelling see.
+   */
+  readonly withGround: { readonly x: Float64Array; readonly y: Float64Array;
+    readonly z: Float64Array }
   /** The points' world x and y (`pts` holds local ones), for distances to the output meshes. */
   readonly world: { readonly x: Float64Array; readonly y: Float64Array }
   readonly timings: Record<string, number>
@@ -132,12 +137,8 @@ function splitMixedFaces(c: Ctx, arr: Arrangement, lines: Line2[], labels: Int32
   const directions = [...lines, ...footprintLines(c.local)].map(lineDirection)
   // The ground points take part as one more plane, at the ground height: a face holding a
   // courtyard and a roof is split between them too.
-  const n = c.pts.length, G = c.ground.x.length
-  const x = new Float64Array(n + G), y = new Float64Array(n + G), z = new Float64Array(n + G)
-  x.set(c.pts.x); x.set(c.ground.x, n)
-  y.set(c.pts.y); y.set(c.ground.y, n)
-  z.set(c.pts.z); z.set(c.ground.z, n)
-  const planeOf = new Int32Array(n + G).fill(planes.length)
+  const { x, y, z } = c.withGround
+  const planeOf = new Int32Array(x.length).fill(planes.length)
   planeOf.set(labels)
   const withGround = [...planes, { a: 0, b: 0, c: c.input.groundZ }]
   let all = lines
@@ -171,8 +172,6 @@ interface Labelled {
 /** Alpha-expansion over the faces with the roof planes and the ground as labels. */
 function label(c: Ctx, arr: Arrangement, planes: HeightPlane[], onWall: Uint8Array): Labelled {
   const locator = faceLocator(arr.vx, arr.vy, arr.faces)
-  const faceOf = locatePoints(locator, c.pts.x, c.pts.y)
-  const roofFaceOf = faceOf.map((f, i) => (onWall[i] === 1 ? -1 : f))
   const R = planes.length
   const g = c.input.groundZ
   const hOf = (l: number, x: number, y: number) =>
@@ -183,17 +182,12 @@ function label(c: Ctx, arr: Arrangement, planes: HeightPlane[], onWall: Uint8Arr
   // LIMITATION: a face holding both roof-edge points and ground points that no split separates
   // can take a low plane nearby (an annex) instead of the ground: the courtyard is then modelled
   // at the annex's height, and LoD1.3 lifts that annex with the rim points.
-  const join = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    const out = new Float64Array(a.length + b.length)
-    out.set(a)
-    out.set(b, a.length)
-    return out
-  }
-  const allFaceOf = new Int32Array(roofFaceOf.length + c.ground.x.length)
+  const allFaceOf = locatePoints(locator, c.withGround.x, c.withGround.y)
+  const faceOf = allFaceOf.slice(0, c.pts.length)
+  const roofFaceOf = faceOf.map((f, i) => (onWall[i] === 1 ? -1 : f))
   allFaceOf.set(roofFaceOf)
-  allFaceOf.set(locatePoints(locator, c.ground.x, c.ground.y), roofFaceOf.length)
-  const data = dataTerm(allFaceOf, join(c.pts.x, c.ground.x), join(c.pts.y, c.ground.y),
-    join(c.pts.z, c.ground.z), areas, R + 1, hOf, c.p.lambda)
+  const data = dataTerm(allFaceOf, c.withGround.x, c.withGround.y, c.withGround.z, areas, R + 1,
+    hOf, c.p.lambda)
   forbidOutOfRange(arr.vx, arr.vy, arr.faces, planes, g + c.p.minHeight, maxZ(c) + c.p.maxRise,
     data, R + 1)
   const adj = faceAdjacency(arr)
@@ -253,6 +247,7 @@ function sanitisePlanes(c: Ctx, arr: Arrangement, lb: Labelled): void {
   for (const l of replaced) c.notes.push(`plane ${l} left the height range on its faces: flat`)
 }
 
+/** The solid of a labelling; `faceLabel` is repaired in place at pinched vertices first. */
 function solidOf(c: Ctx, arr: Arrangement, faceLabel: Int32Array, planes: HeightPlane[]) {
   const z = (l: number, x: number, y: number) => planes[l].a * x + planes[l].b * y + planes[l].c
   const n = resolvePinchedVertices(arr.vx, arr.vy, arr.faces, faceLabel, z, c.input.groundZ,
@@ -401,18 +396,20 @@ function context(input: Lod22Input, p: Lod22Params, polygon: Polygon): Ctx {
   }
   const world = { x: Float64Array.from(keep, (i) => src.x[i]),
     y: Float64Array.from(keep, (i) => src.y[i]) }
-  return { input, p, polygon, local, ox, oy, pts, ground: groundInside(input, p, local, ox, oy),
-    world, timings: {}, notes: [], t: performance.now() }
+  return { input, p, polygon, local, ox, oy, pts,
+    withGround: withGround(input, p, local, ox, oy, pts), world, timings: {}, notes: [],
+    t: performance.now() }
 }
 
 /**
- * The input's ground points inside `local` and at least `groundEdge` from its outline.
+ * `pts` followed by the input's ground points inside `local` and at least `groundEdge` from its
+ * outline, local coordinates.
  * LIMITATION: ground points in a band just beyond `groundEdge` along the outline (a footprint
  * drawn larger than the building, or shifted against the lidar) cut that band out of the solid,
  * so its walls no longer stand on the footprint there.
  */
-function groundInside(input: Lod22Input, p: Lod22Params, local: Polygon, ox: number,
-  oy: number) {
+function withGround(input: Lod22Input, p: Lod22Params, local: Polygon, ox: number,
+  oy: number, pts: PointSet) {
   const g = input.groundPoints ?? { x: [], y: [], z: [], length: 0 }
   const keep: number[] = []
   const edge2 = p.groundEdge * p.groundEdge
@@ -421,8 +418,14 @@ function groundInside(input: Lod22Input, p: Lod22Params, local: Polygon, ox: num
     if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(g.z[i])) continue
     if (pointInPolygon(local, x, y) && squaredDistanceToBoundary(local, x, y) >= edge2) keep.push(i)
   }
-  return { x: Float64Array.from(keep, (i) => g.x[i] - ox),
-    y: Float64Array.from(keep, (i) => g.y[i] - oy), z: Float64Array.from(keep, (i) => g.z[i]) }
+  const n = pts.length
+  const join = (own: Float64Array, theirs: ArrayLike<number>, o: number) => {
+    const out = new Float64Array(n + keep.length)
+    out.set(own)
+    keep.forEach((i, k) => { out[n + k] = theirs[i] - o })
+    return out
+  }
+  return { x: join(pts.x, g.x, ox), y: join(pts.y, g.y, oy), z: join(pts.z, g.z, 0) }
 }
 
 function skip(roofType: RoofType, reason: string): Lod22Result {
